@@ -1,0 +1,111 @@
+/*
+ * HostStore: the in-memory Store. A Map from host name to one HostEntry, and per entry a
+ * single preallocated buffer holding all three rings back to back:
+ *
+ *   slots [0, 60)     last_minute  60 × 1 s
+ *   slots [60, 120)   last_hour    60 × 1 min
+ *   slots [120, 144)  last_day     24 × 1 h
+ *
+ * 144 slots × 56 bytes = 8,064 bytes per host whatever the sample rate. Recording touches
+ * three slots and allocates nothing once the host exists.
+ */
+import { LONGEST, MODES, Mode, RESOLUTIONS, windowStart } from './modes';
+import { Interval, Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
+import { HostSummary, Sample, Store } from './store';
+import { Clock } from './time';
+
+function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: number } {
+  const byMode = {} as Record<Mode, Ring>;
+  let slotCount = 0;
+  for (const mode of MODES) {
+    byMode[mode] = new Ring(RESOLUTIONS[mode], slotCount);
+    slotCount += RESOLUTIONS[mode].bucketCount;
+  }
+  return { rings: MODES.map((mode) => byMode[mode]), byMode, slotCount };
+}
+
+const LAYOUT = layRings();
+
+class HostEntry {
+  readonly series: SeriesBuffer = allocateSeries(LAYOUT.slotCount);
+  lastSeenSec = Number.NEGATIVE_INFINITY;
+  lastCpuLoad = 0;
+  lastMemLoad = 0;
+}
+
+export interface HostStoreOptions {
+  clock: Clock;
+}
+
+export class HostStore implements Store {
+  private readonly entries = new Map<string, HostEntry>();
+  private readonly clock: Clock;
+
+  constructor(options: HostStoreOptions) {
+    this.clock = options.clock;
+  }
+
+  /** Hosts held, including any that expired but have not been swept or read yet. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  record(host: string, sample: Sample, nowSec: number = this.clock()): void {
+    let entry = this.entries.get(host);
+    if (entry === undefined) {
+      entry = new HostEntry();
+      this.entries.set(host, entry);
+    }
+    const { timeSec, cpuLoad, memLoad } = sample;
+    const rings = LAYOUT.rings;
+    for (let r = 0; r < rings.length; r++) {
+      const ring = rings[r];
+      // A late sample only lands where its bucket is still inside the window.
+      if (timeSec >= windowStart(ring.resolution, nowSec)) ring.add(entry.series, timeSec, cpuLoad, memLoad);
+    }
+    if (timeSec >= entry.lastSeenSec) {
+      entry.lastSeenSec = timeSec;
+      entry.lastCpuLoad = cpuLoad;
+      entry.lastMemLoad = memLoad;
+    }
+  }
+
+  report(host: string, mode: Mode, nowSec: number = this.clock()): Interval[] | undefined {
+    const entry = this.liveEntry(host, nowSec);
+    return entry && LAYOUT.byMode[mode].window(entry.series, nowSec);
+  }
+
+  hosts(nowSec: number = this.clock()): HostSummary[] {
+    const summaries: HostSummary[] = [];
+    for (const [host, entry] of this.entries) {
+      if (this.expireIfStale(host, entry, nowSec)) continue;
+      summaries.push({ host, lastSeenSec: entry.lastSeenSec, cpuLoad: entry.lastCpuLoad, memLoad: entry.lastMemLoad });
+    }
+    return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  }
+
+  forget(host: string): boolean {
+    return this.entries.delete(host);
+  }
+
+  /** Forgets every host whose newest sample has left the last_day window; returns how many. */
+  sweep(nowSec: number = this.clock()): number {
+    let forgotten = 0;
+    for (const [host, entry] of this.entries) {
+      if (this.expireIfStale(host, entry, nowSec)) forgotten++;
+    }
+    return forgotten;
+  }
+
+  private liveEntry(host: string, nowSec: number): HostEntry | undefined {
+    const entry = this.entries.get(host);
+    if (entry === undefined || this.expireIfStale(host, entry, nowSec)) return undefined;
+    return entry;
+  }
+
+  private expireIfStale(host: string, entry: HostEntry, nowSec: number): boolean {
+    if (entry.lastSeenSec >= windowStart(LONGEST, nowSec)) return false;
+    this.entries.delete(host);
+    return true;
+  }
+}

@@ -1,0 +1,140 @@
+/*
+ * Ring: one resolution (say 60 × 1 s) of a host, laid out inside that host's SeriesBuffer.
+ * The Ring object holds only the layout and is shared by every host; the numbers live in
+ * the host's buffer, allocated once when the host is first seen.
+ *
+ *   slot s = firstSlot + i,  i = (startSec / bucketSeconds) mod bucketCount
+ *   meta[2s]      start of the bucket held in the slot (epoch seconds, Uint32)
+ *   meta[2s + 1]  sample count
+ *   stats[6s ..]  cpuSum, memSum, cpuMin, cpuMax, memMin, memMax (Float64)
+ *
+ * A slot is live only if its stored start is the start the clock expects there. Slots
+ * left from an earlier lap read as empty, so nothing is ever cleared, and a host silent
+ * for a week reads as empty without any timer touching it.
+ */
+import { Resolution, windowStart } from './modes';
+
+const STATS_PER_SLOT = 6;
+const CPU_SUM = 0;
+const MEM_SUM = 1;
+const CPU_MIN = 2;
+const CPU_MAX = 3;
+const MEM_MIN = 4;
+const MEM_MAX = 5;
+const BYTES_PER_SLOT = STATS_PER_SLOT * Float64Array.BYTES_PER_ELEMENT + 2 * Uint32Array.BYTES_PER_ELEMENT;
+
+/** All rings of one host in a single allocation: two views on one ArrayBuffer. */
+export interface SeriesBuffer {
+  readonly meta: Uint32Array;
+  readonly stats: Float64Array;
+}
+
+export function allocateSeries(slotCount: number): SeriesBuffer {
+  const buffer = new ArrayBuffer(slotCount * BYTES_PER_SLOT);
+  const statsBytes = slotCount * STATS_PER_SLOT * Float64Array.BYTES_PER_ELEMENT;
+  return {
+    stats: new Float64Array(buffer, 0, slotCount * STATS_PER_SLOT),
+    meta: new Uint32Array(buffer, statsBytes, slotCount * 2),
+  };
+}
+
+/** One bucket as read back: exact means (sum / count), or nulls when it holds no sample. */
+export interface Interval {
+  startSec: number;
+  samples: number;
+  cpuMean: number | null;
+  memMean: number | null;
+  cpuMin: number | null;
+  cpuMax: number | null;
+  memMin: number | null;
+  memMax: number | null;
+}
+
+export class Ring {
+  constructor(
+    readonly resolution: Resolution,
+    readonly firstSlot: number,
+  ) {}
+
+  get slotCount(): number {
+    return this.resolution.bucketCount;
+  }
+
+  /**
+   * Adds one sample to the bucket holding `sec`. The caller has checked that the bucket is
+   * inside this ring's window. Returns false only when the slot holds a newer bucket (the
+   * clock went backwards), in which case the ring is left as it was.
+   */
+  add(series: SeriesBuffer, sec: number, cpuLoad: number, memLoad: number): boolean {
+    const { bucketSeconds, bucketCount } = this.resolution;
+    const index = Math.floor(sec / bucketSeconds);
+    const startSec = index * bucketSeconds;
+    const slot = this.firstSlot + (index % bucketCount);
+    const meta = series.meta;
+    const stats = series.stats;
+    const at = slot * STATS_PER_SLOT;
+    const stored = meta[2 * slot];
+    if (stored === startSec && meta[2 * slot + 1] !== 0) {
+      meta[2 * slot + 1]++;
+      stats[at + CPU_SUM] += cpuLoad;
+      stats[at + MEM_SUM] += memLoad;
+      if (cpuLoad < stats[at + CPU_MIN]) stats[at + CPU_MIN] = cpuLoad;
+      if (cpuLoad > stats[at + CPU_MAX]) stats[at + CPU_MAX] = cpuLoad;
+      if (memLoad < stats[at + MEM_MIN]) stats[at + MEM_MIN] = memLoad;
+      if (memLoad > stats[at + MEM_MAX]) stats[at + MEM_MAX] = memLoad;
+      return true;
+    }
+    if (stored > startSec) return false;
+    // An earlier lap's bucket: overwrite it whole, which is the only "clearing" a slot gets.
+    meta[2 * slot] = startSec;
+    meta[2 * slot + 1] = 1;
+    stats[at + CPU_SUM] = cpuLoad;
+    stats[at + MEM_SUM] = memLoad;
+    stats[at + CPU_MIN] = cpuLoad;
+    stats[at + CPU_MAX] = cpuLoad;
+    stats[at + MEM_MIN] = memLoad;
+    stats[at + MEM_MAX] = memLoad;
+    return true;
+  }
+
+  /** The whole window ending with the bucket in progress at `nowSec`, oldest first. */
+  window(series: SeriesBuffer, nowSec: number): Interval[] {
+    const { bucketSeconds, bucketCount } = this.resolution;
+    const firstStartSec = windowStart(this.resolution, nowSec);
+    const intervals: Interval[] = new Array(bucketCount);
+    for (let k = 0; k < bucketCount; k++) {
+      const startSec = firstStartSec + k * bucketSeconds;
+      const slot = this.liveSlot(series, startSec);
+      if (slot < 0) {
+        intervals[k] = emptyInterval(startSec);
+        continue;
+      }
+      const at = slot * STATS_PER_SLOT;
+      const samples = series.meta[2 * slot + 1];
+      const stats = series.stats;
+      intervals[k] = {
+        startSec,
+        samples,
+        cpuMean: stats[at + CPU_SUM] / samples,
+        memMean: stats[at + MEM_SUM] / samples,
+        cpuMin: stats[at + CPU_MIN],
+        cpuMax: stats[at + CPU_MAX],
+        memMin: stats[at + MEM_MIN],
+        memMax: stats[at + MEM_MAX],
+      };
+    }
+    return intervals;
+  }
+
+  /** The slot holding the bucket that starts at `startSec`, or -1 if that bucket is empty. */
+  private liveSlot(series: SeriesBuffer, startSec: number): number {
+    const index = startSec / this.resolution.bucketSeconds;
+    const slot = this.firstSlot + (index % this.resolution.bucketCount);
+    const live = series.meta[2 * slot] === startSec && series.meta[2 * slot + 1] !== 0;
+    return live ? slot : -1;
+  }
+}
+
+function emptyInterval(startSec: number): Interval {
+  return { startSec, samples: 0, cpuMean: null, memMean: null, cpuMin: null, cpuMax: null, memMin: null, memMax: null };
+}
