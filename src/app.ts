@@ -1,0 +1,40 @@
+/*
+ * createApp wires routes, the 404 and the error middleware around a store and a clock.
+ * It never listens: server.ts does, and tests drive the app through supertest.
+ */
+import express, { Express, Request, Response } from 'express';
+import { ErrorLogger, errorHandler } from './http/errors';
+import { methodNotAllowed, perfRouter } from './http/routes';
+import { HostStore } from './store/host-store';
+import { Store } from './store/store';
+import { Clock, systemClock } from './store/time';
+
+export interface AppOptions {
+  clock?: Clock;
+  store?: Store;
+  logError?: ErrorLogger;
+}
+
+export function createApp(options: AppOptions = {}): Express {
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? new HostStore({ clock });
+  const logError = options.logError ?? ((err: unknown) => console.error(err));
+
+  const app = express();
+  app.disable('x-powered-by');
+
+  app
+    .route('/healthz')
+    .get((_req: Request, res: Response) => {
+      res.json({ status: 'ok' });
+    })
+    .all(methodNotAllowed(['GET', 'HEAD']));
+
+  app.use(perfRouter({ store, clock }));
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
+  });
+  app.use(errorHandler(logError));
+  return app;
+}

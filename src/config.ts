@@ -1,0 +1,33 @@
+/*
+ * Every setting in one typed object, each with its default and its environment variable
+ * next to it. loadConfig checks them all once, at start-up: a bad value stops the process
+ * with a message instead of failing on the first request.
+ */
+
+export interface Config {
+  port: number; // PORT, default 8080; 0 picks a free port
+  host: string; // HOST, default 0.0.0.0 (every interface)
+  sweepIntervalSec: number; // SERVERTRACK_SWEEP_INTERVAL, default 60: how often silent hosts are forgotten
+  shutdownGraceSec: number; // SERVERTRACK_SHUTDOWN_GRACE, default 10: wait for in-flight requests on SIGTERM
+}
+
+type Env = Record<string, string | undefined>;
+
+function integerSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    port: integerSetting(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST === undefined || env.HOST === '' ? '0.0.0.0' : env.HOST,
+    sweepIntervalSec: integerSetting(env, 'SERVERTRACK_SWEEP_INTERVAL', 60, 1, 86_400),
+    shutdownGraceSec: integerSetting(env, 'SERVERTRACK_SHUTDOWN_GRACE', 10, 0, 3_600),
+  };
+}

@@ -1,0 +1,76 @@
+/*
+ * HttpError carries the status a failure should be answered with; errorHandler is the one
+ * place that turns any error into the JSON body `{ "error": "..." }`.
+ */
+import { NextFunction, Request, Response } from 'express';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** Shape of the errors body-parser and the router raise (http-errors). */
+interface ExposedError {
+  status?: number;
+  type?: string;
+  limit?: number;
+  charset?: string;
+  encoding?: string;
+  expose?: boolean;
+  message?: string;
+}
+
+export function formatBytes(bytes: number): string {
+  const KIB = 1024;
+  const MIB = 1024 * KIB;
+  if (bytes >= MIB && bytes % MIB === 0) return `${bytes / MIB} MiB`;
+  if (bytes >= KIB && bytes % KIB === 0) return `${bytes / KIB} KiB`;
+  return `${bytes} bytes`;
+}
+
+/** Rewrites the library errors a client can cause into messages that name the limit or field. */
+function fromLibraryError(err: ExposedError): HttpError | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new HttpError(413, `request body exceeds the ${formatBytes(err.limit ?? 0)} limit`);
+    case 'entity.parse.failed':
+      return new HttpError(400, 'request body is malformed JSON');
+    case 'parameters.too.many':
+      return new HttpError(413, 'request body has too many form fields');
+    case 'charset.unsupported':
+      return new HttpError(415, `charset ${JSON.stringify(err.charset ?? '')} is not supported; use utf-8`);
+    case 'encoding.unsupported':
+      return new HttpError(415, `Content-Encoding ${JSON.stringify(err.encoding ?? '')} is not supported`);
+    case 'request.aborted':
+      return new HttpError(400, 'request body was aborted before it was complete');
+    case 'request.size.invalid':
+      return new HttpError(400, 'request body length does not match Content-Length');
+  }
+  if (err instanceof URIError) return new HttpError(400, 'request path is not valid percent-encoding');
+  if (err.expose === true && err.status !== undefined && err.status >= 400 && err.status < 500) {
+    return new HttpError(err.status, err.message ?? 'bad request');
+  }
+  return undefined;
+}
+
+export type ErrorLogger = (err: unknown) => void;
+
+/** The single error middleware; anything unexpected becomes a plain 500, logged once. */
+export function errorHandler(logError: ErrorLogger) {
+  // Four parameters, even if unused: that is how express tells an error handler apart.
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    const httpError = err instanceof HttpError ? err : fromLibraryError((err ?? {}) as ExposedError);
+    if (httpError === undefined) {
+      logError(err);
+      res.status(500).json({ error: 'internal error' });
+      return;
+    }
+    res.set(httpError.headers).status(httpError.status).json({ error: httpError.message });
+  };
+}

@@ -1,0 +1,103 @@
+/*
+ * The /perf handlers: parse everything, then call the store, then map names to the wire.
+ * Each request reads the clock once, at the top, and hands that time down.
+ */
+import bodyParser from 'body-parser';
+import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { RESOLUTIONS } from '../store/modes';
+import { MaybePromise, Store, isPromise } from '../store/store';
+import { Clock } from '../store/time';
+import { HttpError } from './errors';
+import { isFields, parseFill, parseHost, parseMode, parseSample } from './validate';
+import { toWireHosts, toWireIntervals } from './wire';
+
+export const SAMPLE_BODY_LIMIT_BYTES = 16 * 1024;
+
+export interface RouteDeps {
+  store: Store;
+  clock: Clock;
+}
+
+/** Runs `then` on the store's answer without paying for a promise when there is none. */
+function whenDone<T>(value: MaybePromise<T>, next: NextFunction, then: (result: T) => void): void {
+  if (isPromise(value)) value.then(then, next);
+  else then(value);
+}
+
+/** Answers a known path hit with a method it does not serve. */
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+  const allow = [...allowed, 'OPTIONS'].join(', ');
+  return (req, res) => {
+    res.set('Allow', allow);
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    res.status(405).json({ error: `method ${req.method} is not allowed here; allowed: ${allow}` });
+  };
+}
+
+/** A body exists when it is chunked or has a non-zero Content-Length. */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function sampleFields(req: Request): Record<string, unknown> {
+  if (req.body === undefined) {
+    if (hasBody(req)) {
+      throw new HttpError(415, 'Content-Type must be application/x-www-form-urlencoded or application/json');
+    }
+    return {};
+  }
+  if (!isFields(req.body)) throw new HttpError(400, 'request body must be a JSON object with cpuload and memload');
+  return req.body;
+}
+
+export function perfRouter({ store, clock }: RouteDeps): Router {
+  const router = express.Router();
+  const parseBody = [
+    bodyParser.urlencoded({ extended: false, limit: SAMPLE_BODY_LIMIT_BYTES }),
+    bodyParser.json({ limit: SAMPLE_BODY_LIMIT_BYTES }),
+  ];
+
+  router
+    .route('/perf')
+    .get((_req: Request, res: Response, next: NextFunction) => {
+      whenDone(store.hosts(clock()), next, (hosts) => res.json(toWireHosts(hosts)));
+    })
+    .all(methodNotAllowed(['GET', 'HEAD']));
+
+  router
+    .route('/perf/:host')
+    .post(parseBody, (req: Request, res: Response, next: NextFunction) => {
+      const nowSec = clock();
+      const host = parseHost(req.params.host);
+      const sample = parseSample(sampleFields(req), nowSec);
+      whenDone(store.record(host, sample, nowSec), next, () => res.status(201).end());
+    })
+    .delete((req: Request, res: Response, next: NextFunction) => {
+      const host = parseHost(req.params.host);
+      whenDone(store.forget(host), next, (forgotten) => {
+        if (!forgotten) return next(new HttpError(404, `host '${host}' is not known`));
+        res.status(204).end();
+      });
+    })
+    .all(methodNotAllowed(['POST', 'DELETE']));
+
+  router
+    .route('/perf/:host/:mode')
+    .get((req: Request, res: Response, next: NextFunction) => {
+      const nowSec = clock();
+      const host = parseHost(req.params.host);
+      const mode = parseMode(req.params.mode);
+      const fill = parseFill(req.query.fill);
+      whenDone(store.report(host, mode, nowSec), next, (intervals) => {
+        if (intervals === undefined) return next(new HttpError(404, `host '${host}' is not known`));
+        res.json(toWireIntervals(intervals, RESOLUTIONS[mode].bucketSeconds, fill));
+      });
+    })
+    .all(methodNotAllowed(['GET', 'HEAD']));
+
+  return router;
+}

@@ -1,0 +1,139 @@
+/*
+ * Raw request values in, typed values out, or an HttpError naming the field. Routes parse
+ * everything before they touch the store, so a rejected request changes nothing.
+ */
+import { LONGEST, MODES, Mode, isMode, windowStart } from '../store/modes';
+import { Sample } from '../store/store';
+import { MS_PER_SECOND, bucketStart } from '../store/time';
+import { parseDecimal } from './decimal';
+import { HttpError } from './errors';
+
+export const MAX_HOST_LENGTH = 253;
+/** Clock skew tolerated on a sample's own time. */
+export const MAX_FUTURE_SECONDS = 60;
+
+export type LoadField = 'cpuload' | 'memload';
+
+const LOWER_A = 97;
+const LOWER_Z = 122;
+const UPPER_A = 65;
+const UPPER_Z = 90;
+const ZERO = 48;
+const NINE = 57;
+const DOT = 46;
+const DASH = 45;
+const UNDERSCORE = 95;
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= LOWER_A && code <= LOWER_Z) || (code >= UPPER_A && code <= UPPER_Z) || (code >= ZERO && code <= NINE);
+}
+
+const HOST_CHARACTERS = "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit";
+
+/** A host name as stored: validated and lower-cased. */
+export function parseHost(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_HOST_LENGTH) throw new HttpError(400, HOST_CHARACTERS);
+  if (!isAlphanumeric(raw.charCodeAt(0))) throw new HttpError(400, HOST_CHARACTERS);
+  let previous = 0;
+  for (let i = 1; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code === DOT && previous === DOT) throw new HttpError(400, "host must not contain an empty label ('..')");
+    if (!isAlphanumeric(code) && code !== DOT && code !== DASH && code !== UNDERSCORE) {
+      throw new HttpError(400, HOST_CHARACTERS);
+    }
+    previous = code;
+  }
+  if (previous === DOT) throw new HttpError(400, "host must not end with '.' (an empty label)");
+  return raw.toLowerCase();
+}
+
+/** A load in [0, 100] from a JSON number or a strict decimal string. */
+export function parseLoad(raw: unknown, field: LoadField): number {
+  if (raw === undefined) throw new HttpError(400, `${field} is required`);
+  if (Array.isArray(raw)) throw new HttpError(400, `${field} must be sent once`);
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseDecimal(raw) : NaN;
+  // Written so NaN fails too; `+ 0` turns -0 into 0.
+  if (!(value >= 0 && value <= 100)) throw new HttpError(400, `${field} must be a decimal number from 0 to 100`);
+  return value + 0;
+}
+
+export function parseMode(raw: unknown): Mode {
+  if (typeof raw === 'string' && isMode(raw)) return raw;
+  throw new HttpError(400, `mode must be one of ${MODES.join(', ')}`);
+}
+
+/** `?fill=true` asks for every interval of the window, empty ones included. */
+export function parseFill(raw: unknown): boolean {
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1' || raw === '') return true;
+  throw new HttpError(400, 'fill must be true or false');
+}
+
+const BAD_TIME = 'time must be epoch seconds or an ISO-8601 date-time with a zone (Z or ±hh:mm)';
+
+// Each group is fixed-width or a bounded run, so matching is linear.
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Epoch seconds of an ISO-8601 date-time with an explicit zone, or NaN. */
+export function parseIsoSeconds(text: string): number {
+  const m = ISO_DATE_TIME.exec(text);
+  if (m === null) return NaN;
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const fraction = m[7] === undefined ? 0 : Number(m[7]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  if (hour > 23 || minute > 59 || second > 59) return NaN;
+  let offsetSec = 0;
+  if (m[8] === undefined) {
+    const offsetHours = Number(m[10]);
+    const offsetMinutes = Number(m[11]);
+    if (offsetHours > 23 || offsetMinutes > 59) return NaN;
+    offsetSec = (m[9] === '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second) / MS_PER_SECOND + fraction - offsetSec;
+}
+
+/**
+ * The time a sample is recorded at. Absent means now. A time up to MAX_FUTURE_SECONDS
+ * ahead is clock skew and counts as now: its own bucket is not in any window yet, and its
+ * ring slot still holds live data that must not be evicted.
+ */
+export function parseTime(raw: unknown, nowSec: number): number {
+  if (raw === undefined) return nowSec;
+  if (Array.isArray(raw)) throw new HttpError(400, 'time must be sent once');
+  const sec = typeof raw === 'number' ? raw : typeof raw === 'string' ? timeFromString(raw) : NaN;
+  if (!Number.isFinite(sec)) throw new HttpError(400, BAD_TIME);
+  if (sec > nowSec + MAX_FUTURE_SECONDS) {
+    throw new HttpError(
+      400,
+      `time is more than ${MAX_FUTURE_SECONDS} s in the future; it must be epoch seconds (epoch milliseconds are too far in the future)`,
+    );
+  }
+  if (bucketStart(sec, LONGEST.bucketSeconds) < windowStart(LONGEST, nowSec)) {
+    throw new HttpError(400, 'time is older than the last_day window (the current hour and the 23 before it)');
+  }
+  return Math.min(sec, nowSec);
+}
+
+function timeFromString(text: string): number {
+  const epochSec = parseDecimal(text);
+  return Number.isNaN(epochSec) ? parseIsoSeconds(text) : epochSec;
+}
+
+type Fields = Record<string, unknown>;
+
+/** A sample from a parsed form or JSON object; extra fields are ignored. */
+export function parseSample(fields: Fields, nowSec: number): Sample {
+  const cpuLoad = parseLoad(fields.cpuload, 'cpuload');
+  const memLoad = parseLoad(fields.memload, 'memload');
+  const timeSec = parseTime(fields.time, nowSec);
+  return { timeSec, cpuLoad, memLoad };
+}
+
+export function isFields(body: unknown): body is Fields {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
+}

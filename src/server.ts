@@ -1,0 +1,74 @@
+/*
+ * Entry point: loads the config, builds the app, listens, and closes cleanly on SIGINT and
+ * SIGTERM. The only file that reads the environment and the real clock.
+ */
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import { Config, loadConfig } from './config';
+import { HostStore } from './store/host-store';
+import { MS_PER_SECOND, systemClock } from './store/time';
+
+const IDLE_CLOSE_INTERVAL_MS = 50;
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then resolves. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const clock = systemClock;
+  const store = new HostStore({ clock });
+  const app = createApp({ store, clock });
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+
+  // Forgetting silent hosts is O(hosts), so it runs on a timer, never inside a request.
+  const sweeper = setInterval(() => store.sweep(), config.sweepIntervalSec * MS_PER_SECOND);
+  sweeper.unref();
+
+  const close = (): Promise<void> =>
+    new Promise((resolve) => {
+      clearInterval(sweeper);
+      // Past the grace period, connections still busy are cut so shutdown is bounded.
+      const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSec * MS_PER_SECOND);
+      deadline.unref();
+      // Keep-alive sockets turn idle when their last response ends; close them as they do.
+      const idleCloser = setInterval(() => server.closeIdleConnections(), IDLE_CLOSE_INTERVAL_MS);
+      server.close(() => {
+        clearTimeout(deadline);
+        clearInterval(idleCloser);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
+
+  return { server, port: (server.address() as AddressInfo).port, close };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const running = await startServer(config);
+  console.log(`servertrack listening on http://${config.host}:${running.port}`);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`servertrack received ${signal}, finishing in-flight requests`);
+    void running.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`servertrack failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,67 @@
+import net from 'node:net';
+import { ServerProcess, buildServer, startServerProcess } from '../helpers/server-process';
+
+jest.setTimeout(60_000);
+
+describe('the built server as a real process', () => {
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    buildServer();
+    server = await startServerProcess();
+  });
+
+  afterAll(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+
+  it('records form posts, reports them, and exits 0 on SIGTERM', async () => {
+    // What `curl -d cpuload=12.5 -d memload=40.1 http://.../perf/web-01/` sends.
+    const post = await fetch(`${server.baseUrl}/perf/web-01/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'cpuload=12.5&memload=40.1',
+    });
+    expect(post.status).toBe(201);
+    expect(await post.text()).toBe('');
+
+    const json = await fetch(`${server.baseUrl}/perf/web-01`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ cpuload: 7.5, memload: 20.1 }),
+    });
+    expect(json.status).toBe(201);
+
+    const report = await fetch(`${server.baseUrl}/perf/web-01/last_day`);
+    expect(report.status).toBe(200);
+    const intervals = (await report.json()) as { samples: number; cpuload: number; cpuload_min: number; memload_max: number; interval: number }[];
+    expect(intervals).toHaveLength(1);
+    expect(intervals[0]).toMatchObject({ interval: 3600, samples: 2, cpuload: 10, cpuload_min: 7.5, memload_max: 40.1 });
+
+    const hosts = await fetch(`${server.baseUrl}/perf`);
+    expect(((await hosts.json()) as { host: string }[]).map((h) => h.host)).toEqual(['web-01']);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('finishes a request in flight when SIGTERM arrives, then exits 0', async () => {
+    const inFlight = await startServerProcess();
+    const { port } = new URL(inFlight.baseUrl);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const body = 'cpuload=1&memload=2';
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk.toString()));
+    socket.write(`POST /perf/web-01 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\ncpuload=1`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    inFlight.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.write('&memload=2');
+
+    expect(await inFlight.exited).toBe(0);
+    expect(response).toMatch(/^HTTP\/1\.1 201 Created\r\n/);
+    socket.destroy();
+  });
+});

@@ -1,0 +1,37 @@
+/*
+ * An app over a fresh in-memory store and a fake clock, plus the small steps API tests
+ * repeat: post a sample, read a report, read the host listing.
+ */
+import { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { HostStore } from '../../src/store/host-store';
+import { FakeClock, fakeClock } from './fake-clock';
+
+/** 2026-11-27T14:05:30Z: mid-minute, mid-hour, so window edges are easy to see. */
+export const T0_SEC = Date.UTC(2026, 10, 27, 14, 5, 30) / 1000;
+
+export interface TestApp {
+  app: Express;
+  clock: FakeClock;
+  store: HostStore;
+}
+
+export function testApp(startSec: number = T0_SEC): TestApp {
+  const clock = fakeClock(startSec);
+  const store = new HostStore({ clock });
+  return { app: createApp({ store, clock }), clock, store };
+}
+
+export function postSample(app: Express, host: string, fields: Record<string, string>): request.Test {
+  return request(app).post(`/perf/${host}`).type('form').send(fields);
+}
+
+/** Everything a client can read, to show that a rejected request changed nothing. */
+export async function visibleState(app: Express, host: string): Promise<unknown> {
+  const hosts = await request(app).get('/perf');
+  const reports = await Promise.all(
+    ['last_minute', 'last_hour', 'last_day'].map((mode) => request(app).get(`/perf/${host}/${mode}?fill=true`)),
+  );
+  return { hosts: hosts.body, reports: reports.map((r) => [r.status, r.body]) };
+}

@@ -1,0 +1,104 @@
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { HostStore } from '../../src/store/host-store';
+import { fakeClock } from '../helpers/fake-clock';
+import { T0_SEC, testApp } from '../helpers/test-app';
+
+describe('GET /healthz', () => {
+  it('answers ok', async () => {
+    await request(testApp().app).get('/healthz').expect(200, { status: 'ok' });
+  });
+});
+
+describe('unknown routes', () => {
+  it.each(['/', '/nothing', '/perf/web-01/last_hour/extra', '/perf//last_hour'])('answer 404 JSON for GET %s', async (path) => {
+    const res = await request(testApp().app).get(path).expect(404);
+    expect(res.body).toEqual({ error: `no route for GET ${path}` });
+  });
+});
+
+describe('wrong methods on known paths', () => {
+  it.each([
+    ['put', '/perf', 'GET, HEAD, OPTIONS'],
+    ['delete', '/perf/', 'GET, HEAD, OPTIONS'],
+    ['get', '/perf/web-01', 'POST, DELETE, OPTIONS'],
+    ['put', '/perf/web-01/', 'POST, DELETE, OPTIONS'],
+    ['post', '/perf/web-01/last_hour', 'GET, HEAD, OPTIONS'],
+    ['delete', '/perf/web-01/last_hour', 'GET, HEAD, OPTIONS'],
+    ['post', '/healthz', 'GET, HEAD, OPTIONS'],
+  ] as const)('%s %s answers 405 with Allow: %s', async (method, path, allow) => {
+    const res = await request(testApp().app)[method](path).expect(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(res.body).toEqual({ error: `method ${method.toUpperCase()} is not allowed here; allowed: ${allow}` });
+  });
+
+  it('answers OPTIONS with 204 and the Allow header', async () => {
+    const res = await request(testApp().app).options('/perf/web-01').expect(204);
+    expect(res.headers.allow).toBe('POST, DELETE, OPTIONS');
+  });
+});
+
+describe('responses', () => {
+  it('do not advertise the framework', async () => {
+    const res = await request(testApp().app).get('/healthz').expect(200);
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('unexpected failures', () => {
+  it('answer 500 without a stack trace and log the error once', async () => {
+    const clock = fakeClock(T0_SEC);
+    const store = new HostStore({ clock });
+    store.hosts = () => {
+      throw new Error('disk on fire at /srv/secret/path.ts:12');
+    };
+    const logged: unknown[] = [];
+    const app = createApp({ store, clock, logError: (err) => logged.push(err) });
+    const res = await request(app).get('/perf').expect(500);
+    expect(res.body).toEqual({ error: 'internal error' });
+    expect(res.text).not.toContain('secret');
+    expect(logged).toHaveLength(1);
+  });
+
+  it('answer 500 when a promise-returning store rejects', async () => {
+    const clock = fakeClock(T0_SEC);
+    const store = new HostStore({ clock });
+    store.forget = () => Promise.reject(new Error('connection lost')) as never;
+    const app = createApp({ store, clock, logError: () => undefined });
+    await request(app).delete('/perf/web-01').expect(500, { error: 'internal error' });
+  });
+});
+
+describe('a store that answers with promises', () => {
+  it('serves the same contract as the in-memory one', async () => {
+    const clock = fakeClock(T0_SEC);
+    const inner = new HostStore({ clock });
+    const app = createApp({
+      clock,
+      store: {
+        record: async (...args) => inner.record(...args),
+        report: async (...args) => inner.report(...args),
+        hosts: async (...args) => inner.hosts(...args),
+        forget: async (...args) => inner.forget(...args),
+      },
+    });
+    await request(app).post('/perf/web-01').send({ cpuload: 10, memload: 20 }).expect(201, '');
+    const res = await request(app).get('/perf/web-01/last_minute').expect(200);
+    expect(res.body).toEqual([
+      {
+        time: '2026-11-27T14:05:30Z',
+        interval: 1,
+        samples: 1,
+        cpuload: 10,
+        memload: 20,
+        cpuload_min: 10,
+        cpuload_max: 10,
+        memload_min: 20,
+        memload_max: 20,
+      },
+    ]);
+    await request(app).get('/perf').expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 10, memload: 20 }]);
+    await request(app).delete('/perf/web-01').expect(204);
+    await request(app).get('/perf/web-01/last_minute').expect(404, { error: "host 'web-01' is not known" });
+  });
+});

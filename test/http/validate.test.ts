@@ -1,0 +1,160 @@
+import { HttpError } from '../../src/http/errors';
+import { parseFill, parseHost, parseIsoSeconds, parseLoad, parseMode, parseTime } from '../../src/http/validate';
+
+const NOW_SEC = Date.UTC(2026, 10, 27, 14, 5, 30) / 1000;
+
+function errorOf(run: () => unknown): { status: number; message: string } {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof HttpError) return { status: err.status, message: err.message };
+    throw err;
+  }
+  throw new Error('expected an HttpError');
+}
+
+describe('parseHost', () => {
+  it.each([
+    ['web-01', 'web-01'],
+    ['Web-01.Example.COM', 'web-01.example.com'],
+    ['a', 'a'],
+    ['9_x', '9_x'],
+    ['a'.repeat(253), 'a'.repeat(253)],
+  ])('accepts %j as %j', (raw, host) => {
+    expect(parseHost(raw)).toBe(host);
+  });
+
+  const characters = "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit";
+  it.each(['', 'a'.repeat(254), '-web', '.web', '_web', 'web/01', 'web 01', 'wéb', 'web%2F01', 'web:80'])('rejects %j', (raw) => {
+    expect(errorOf(() => parseHost(raw))).toEqual({ status: 400, message: characters });
+  });
+
+  it('rejects an empty label', () => {
+    expect(errorOf(() => parseHost('a..b'))).toEqual({ status: 400, message: "host must not contain an empty label ('..')" });
+  });
+
+  it('rejects a trailing dot', () => {
+    expect(errorOf(() => parseHost('a.'))).toEqual({ status: 400, message: "host must not end with '.' (an empty label)" });
+  });
+});
+
+describe('parseLoad', () => {
+  it('accepts JSON numbers at both ends of the range', () => {
+    expect(parseLoad(0, 'cpuload')).toBe(0);
+    expect(parseLoad(100, 'cpuload')).toBe(100);
+  });
+
+  it('turns -0 into 0', () => {
+    expect(Object.is(parseLoad('-0', 'memload'), 0)).toBe(true);
+  });
+
+  it.each([-0.001, 100.001, Number.NaN, Number.POSITIVE_INFINITY, true, null, {}, '1e3'])('rejects %p', (raw) => {
+    expect(errorOf(() => parseLoad(raw, 'memload'))).toEqual({ status: 400, message: 'memload must be a decimal number from 0 to 100' });
+  });
+
+  it('names a missing field', () => {
+    expect(errorOf(() => parseLoad(undefined, 'cpuload'))).toEqual({ status: 400, message: 'cpuload is required' });
+  });
+
+  it('rejects a field sent twice', () => {
+    expect(errorOf(() => parseLoad(['1', '2'], 'cpuload'))).toEqual({ status: 400, message: 'cpuload must be sent once' });
+  });
+});
+
+describe('parseMode', () => {
+  it.each(['last_minute', 'last_hour', 'last_day'])('accepts %s', (mode) => {
+    expect(parseMode(mode)).toBe(mode);
+  });
+
+  it.each(['last_week', 'LAST_DAY', 'toString', '__proto__'])('rejects %j listing the valid modes', (mode) => {
+    expect(errorOf(() => parseMode(mode))).toEqual({ status: 400, message: 'mode must be one of last_minute, last_hour, last_day' });
+  });
+});
+
+describe('parseFill', () => {
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['1', true],
+    ['', true],
+  ])('reads %p as %p', (raw, fill) => {
+    expect(parseFill(raw)).toBe(fill);
+  });
+
+  it.each(['yes', ['true', 'true']])('rejects %p', (raw) => {
+    expect(errorOf(() => parseFill(raw))).toEqual({ status: 400, message: 'fill must be true or false' });
+  });
+});
+
+describe('parseIsoSeconds', () => {
+  it.each([
+    ['2026-11-27T14:05:00Z', Date.UTC(2026, 10, 27, 14, 5, 0) / 1000],
+    ['2026-11-27t14:05:00z', Date.UTC(2026, 10, 27, 14, 5, 0) / 1000],
+    ['2026-11-27T14:05Z', Date.UTC(2026, 10, 27, 14, 5, 0) / 1000],
+    ['2026-11-27T14:05:00.25Z', Date.UTC(2026, 10, 27, 14, 5, 0) / 1000 + 0.25],
+    ['2026-11-27T15:05:00+01:00', Date.UTC(2026, 10, 27, 14, 5, 0) / 1000],
+    ['2026-11-27T09:35:00-04:30', Date.UTC(2026, 10, 27, 14, 5, 0) / 1000],
+    ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29) / 1000],
+  ])('reads %s', (text, sec) => {
+    expect(parseIsoSeconds(text)).toBe(sec);
+  });
+
+  it.each([
+    '2026-11-27T14:05:00', // no zone
+    '2026-11-27 14:05:00Z',
+    '2026-11-27',
+    '2026-13-01T00:00:00Z',
+    '2026-02-29T00:00:00Z',
+    '2026-11-27T24:00:00Z',
+    '2026-11-27T14:60:00Z',
+    '2026-11-27T14:05:60Z',
+    '2026-11-27T14:05:00+0100',
+    '2026-11-27T14:05:00+24:00',
+    'yesterday',
+  ])('rejects %s', (text) => {
+    expect(parseIsoSeconds(text)).toBeNaN();
+  });
+});
+
+describe('parseTime', () => {
+  it('uses now when the time is absent', () => {
+    expect(parseTime(undefined, NOW_SEC)).toBe(NOW_SEC);
+  });
+
+  it('reads epoch seconds as a number or a string, fractions kept', () => {
+    expect(parseTime(NOW_SEC - 10.5, NOW_SEC)).toBe(NOW_SEC - 10.5);
+    expect(parseTime(String(NOW_SEC - 10), NOW_SEC)).toBe(NOW_SEC - 10);
+  });
+
+  it('counts a time up to 60 s ahead as now', () => {
+    expect(parseTime(NOW_SEC + 60, NOW_SEC)).toBe(NOW_SEC);
+  });
+
+  it('rejects a time more than 60 s ahead, hinting at milliseconds', () => {
+    const message = 'time is more than 60 s in the future; it must be epoch seconds (epoch milliseconds are too far in the future)';
+    expect(errorOf(() => parseTime(NOW_SEC + 60.001, NOW_SEC))).toEqual({ status: 400, message });
+    expect(errorOf(() => parseTime(NOW_SEC * 1000, NOW_SEC))).toEqual({ status: 400, message });
+  });
+
+  it('accepts the first second of the oldest hour of the day window and rejects the second before it', () => {
+    const oldestHourSec = Date.UTC(2026, 10, 26, 15, 0, 0) / 1000;
+    expect(parseTime(oldestHourSec, NOW_SEC)).toBe(oldestHourSec);
+    expect(errorOf(() => parseTime(oldestHourSec - 1, NOW_SEC))).toEqual({
+      status: 400,
+      message: 'time is older than the last_day window (the current hour and the 23 before it)',
+    });
+  });
+
+  it.each(['', 'abc', 'NaN', 'Infinity', '2026-11-27T14:05:00', true, null, {}])('rejects %p naming both formats', (raw) => {
+    expect(errorOf(() => parseTime(raw, NOW_SEC))).toEqual({
+      status: 400,
+      message: 'time must be epoch seconds or an ISO-8601 date-time with a zone (Z or ±hh:mm)',
+    });
+  });
+
+  it('rejects a time sent twice', () => {
+    expect(errorOf(() => parseTime(['1', '2'], NOW_SEC))).toEqual({ status: 400, message: 'time must be sent once' });
+  });
+});
