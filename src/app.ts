@@ -3,8 +3,10 @@
  * It never listens: server.ts does, and tests drive the app through supertest.
  */
 import express, { Express, Request, Response } from 'express';
-import { ErrorLogger, errorHandler } from './http/errors';
+import { accessLog } from './http/access-log';
+import { errorHandler } from './http/errors';
 import { methodNotAllowed, perfRouter } from './http/routes';
+import { Logger, silentLogger } from './logger';
 import { HostStore } from './store/host-store';
 import { Store } from './store/store';
 import { Clock, systemClock } from './store/time';
@@ -12,16 +14,18 @@ import { Clock, systemClock } from './store/time';
 export interface AppOptions {
   clock?: Clock;
   store?: Store;
-  logError?: ErrorLogger;
+  logger?: Logger;
 }
 
 export function createApp(options: AppOptions = {}): Express {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? new HostStore({ clock });
-  const logError = options.logError ?? ((err: unknown) => console.error(err));
+  const logger = options.logger ?? silentLogger;
 
   const app = express();
   app.disable('x-powered-by');
+  // Registered only at debug, so the default hot path does no logging work at all.
+  if (logger.isLevelEnabled('debug')) app.use(accessLog(logger));
 
   app
     .route('/healthz')
@@ -35,6 +39,6 @@ export function createApp(options: AppOptions = {}): Express {
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
   });
-  app.use(errorHandler(logError));
+  app.use(errorHandler((err) => logger.error({ err }, 'request failed')));
   return app;
 }

@@ -3,12 +3,14 @@
  * next to it. loadConfig checks them all once, at start-up: a bad value stops the process
  * with a message instead of failing on the first request.
  */
+import { LOG_LEVELS, LogLevel, isLogLevel } from './logger';
 
 export interface Config {
   port: number; // PORT, default 8080; 0 picks a free port
   host: string; // HOST, default 0.0.0.0 (every interface)
   sweepIntervalSec: number; // SERVERTRACK_SWEEP_INTERVAL, default 60: how often silent hosts are forgotten
   shutdownGraceSec: number; // SERVERTRACK_SHUTDOWN_GRACE, default 10: wait for in-flight requests on SIGTERM
+  logLevel: LogLevel; // LOG_LEVEL, default info; debug adds one access line per request
 }
 
 type Env = Record<string, string | undefined>;
@@ -23,11 +25,19 @@ function integerSetting(env: Env, name: string, fallback: number, min: number, m
   return value;
 }
 
+function logLevelSetting(env: Env): LogLevel {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  if (!isLogLevel(raw)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${raw}'`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     port: integerSetting(env, 'PORT', 8080, 0, 65535),
     host: env.HOST === undefined || env.HOST === '' ? '0.0.0.0' : env.HOST,
     sweepIntervalSec: integerSetting(env, 'SERVERTRACK_SWEEP_INTERVAL', 60, 1, 86_400),
     shutdownGraceSec: integerSetting(env, 'SERVERTRACK_SHUTDOWN_GRACE', 10, 0, 3_600),
+    logLevel: logLevelSetting(env),
   };
 }

@@ -2,10 +2,13 @@
  * Entry point: loads the config, builds the app, listens, and closes cleanly on SIGINT and
  * SIGTERM. The only file that reads the environment and the real clock.
  */
+import { readFileSync } from 'node:fs';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createApp } from './app';
 import { Config, loadConfig } from './config';
+import { Logger, createLogger } from './logger';
 import { HostStore } from './store/host-store';
 import { MS_PER_SECOND, systemClock } from './store/time';
 
@@ -18,10 +21,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
+/** The package version, read at run time so dist/ and ts-node agree. */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const clock = systemClock;
   const store = new HostStore({ clock });
-  const app = createApp({ store, clock });
+  const app = createApp({ store, clock, logger });
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -53,14 +62,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const running = await startServer(config);
-  console.log(`servertrack listening on http://${config.host}:${running.port}`);
+  const logger = createLogger(config.logLevel);
+  const running = await startServer(config, logger);
+  logger.info({ version: packageVersion(), port: running.port, settings: config }, `servertrack listening on http://${config.host}:${running.port}`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`servertrack received ${signal}, finishing in-flight requests`);
-    void running.close().then(() => process.exit(0));
+    logger.info({ signal }, 'stopping: finishing in-flight requests');
+    void running.close().then(() => {
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

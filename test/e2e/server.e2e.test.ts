@@ -43,6 +43,17 @@ describe('the built server as a real process', () => {
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+    const logLines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; version?: string; port?: number });
+    expect(logLines.map((line) => line.msg)).toEqual([
+      `servertrack listening on http://127.0.0.1:${new URL(server.baseUrl).port}`,
+      'stopping: finishing in-flight requests',
+      'stopped',
+    ]);
+    expect(logLines[0]).toMatchObject({ version: '1.0.0', port: Number(new URL(server.baseUrl).port) });
   });
 
   it('finishes a request in flight when SIGTERM arrives, then exits 0', async () => {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { HostStore } from '../../src/store/host-store';
 import { fakeClock } from '../helpers/fake-clock';
+import { memoryLogger } from '../helpers/memory-logger';
 import { T0_SEC, testApp } from '../helpers/test-app';
 
 describe('GET /healthz', () => {
@@ -52,19 +53,22 @@ describe('unexpected failures', () => {
     store.hosts = () => {
       throw new Error('disk on fire at /srv/secret/path.ts:12');
     };
-    const logged: unknown[] = [];
-    const app = createApp({ store, clock, logError: (err) => logged.push(err) });
+    const log = memoryLogger();
+    const app = createApp({ store, clock, logger: log.logger });
     const res = await request(app).get('/perf').expect(500);
     expect(res.body).toEqual({ error: 'internal error' });
     expect(res.text).not.toContain('secret');
-    expect(logged).toHaveLength(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = log.lines();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 50, msg: 'request failed', err: { message: 'disk on fire at /srv/secret/path.ts:12' } });
   });
 
   it('answer 500 when a promise-returning store rejects', async () => {
     const clock = fakeClock(T0_SEC);
     const store = new HostStore({ clock });
     store.forget = () => Promise.reject(new Error('connection lost')) as never;
-    const app = createApp({ store, clock, logError: () => undefined });
+    const app = createApp({ store, clock });
     await request(app).delete('/perf/web-01').expect(500, { error: 'internal error' });
   });
 });
@@ -100,5 +104,28 @@ describe('a store that answers with promises', () => {
     await request(app).get('/perf').expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 10, memload: 20 }]);
     await request(app).delete('/perf/web-01').expect(204);
     await request(app).get('/perf/web-01/last_minute').expect(404, { error: "host 'web-01' is not known" });
+  });
+});
+
+describe('access logs', () => {
+  it('write one debug line per request when LOG_LEVEL is debug', async () => {
+    const log = memoryLogger('debug');
+    const app = createApp({ clock: fakeClock(T0_SEC), logger: log.logger });
+    await request(app).post('/perf/web-01').type('form').send('cpuload=1&memload=2').expect(201);
+    await request(app).get('/perf/nobody/last_hour').expect(404);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = log.lines().map(({ method, path, status, msg }) => ({ method, path, status, msg }));
+    expect(lines).toEqual([
+      { method: 'POST', path: '/perf/web-01', status: 201, msg: 'request' },
+      { method: 'GET', path: '/perf/nobody/last_hour', status: 404, msg: 'request' },
+    ]);
+  });
+
+  it('are not written at info', async () => {
+    const log = memoryLogger('info');
+    const app = createApp({ clock: fakeClock(T0_SEC), logger: log.logger });
+    await request(app).post('/perf/web-01').type('form').send('cpuload=1&memload=2').expect(201);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log.lines()).toEqual([]);
   });
 });
