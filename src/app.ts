@@ -4,6 +4,7 @@
  */
 import express, { Express, Request, Response } from 'express';
 import { accessLog } from './http/access-log';
+import { BulkLimits } from './http/bulk';
 import { errorHandler } from './http/errors';
 import { methodNotAllowed, perfRouter } from './http/routes';
 import { Logger, silentLogger } from './logger';
@@ -15,6 +16,7 @@ export interface AppOptions {
   clock?: Clock;
   store?: Store;
   logger?: Logger;
+  bulkLimits?: BulkLimits; // POST /perf; DEFAULT_BULK_LIMITS when absent
 }
 
 export function createApp(options: AppOptions = {}): Express {
@@ -34,7 +36,7 @@ export function createApp(options: AppOptions = {}): Express {
     })
     .all(methodNotAllowed(['GET', 'HEAD']));
 
-  app.use(perfRouter({ store, clock }));
+  app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits }));
 
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `no route for ${req.method} ${req.path}` });

@@ -3,6 +3,7 @@
  * next to it. loadConfig checks them all once, at start-up: a bad value stops the process
  * with a message instead of failing on the first request.
  */
+import { DEFAULT_BULK_LIMITS } from './http/bulk';
 import { LOG_LEVELS, LogLevel, isLogLevel } from './logger';
 
 export interface Config {
@@ -11,6 +12,8 @@ export interface Config {
   sweepIntervalSec: number; // SERVERTRACK_SWEEP_INTERVAL, default 60: how often silent hosts are forgotten
   shutdownGraceSec: number; // SERVERTRACK_SHUTDOWN_GRACE, default 10: wait for in-flight requests on SIGTERM
   logLevel: LogLevel; // LOG_LEVEL, default info; debug adds one access line per request
+  bulkMaxSamples: number; // SERVERTRACK_BULK_MAX_SAMPLES, default 100000: samples per POST /perf
+  bulkMaxBytes: number; // SERVERTRACK_BULK_MAX_BYTES, default 10485760 (10 MiB): body size of POST /perf
 }
 
 type Env = Record<string, string | undefined>;
@@ -39,5 +42,7 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalSec: integerSetting(env, 'SERVERTRACK_SWEEP_INTERVAL', 60, 1, 86_400),
     shutdownGraceSec: integerSetting(env, 'SERVERTRACK_SHUTDOWN_GRACE', 10, 0, 3_600),
     logLevel: logLevelSetting(env),
+    bulkMaxSamples: integerSetting(env, 'SERVERTRACK_BULK_MAX_SAMPLES', DEFAULT_BULK_LIMITS.maxSamples, 1, 10_000_000),
+    bulkMaxBytes: integerSetting(env, 'SERVERTRACK_BULK_MAX_BYTES', DEFAULT_BULK_LIMITS.maxBytes, 1, 1024 * 1024 * 1024),
   };
 }

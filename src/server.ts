@@ -30,7 +30,8 @@ export function packageVersion(): string {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const clock = systemClock;
   const store = new HostStore({ clock });
-  const app = createApp({ store, clock, logger });
+  const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
+  const app = createApp({ store, clock, logger, bulkLimits });
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

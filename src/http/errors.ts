@@ -4,11 +4,18 @@
  */
 import { NextFunction, Request, Response } from 'express';
 
+/** Why one entry of a bulk request was rejected; `index` is 0-based (NDJSON: the line). */
+export interface ErrorDetail {
+  index: number;
+  error: string;
+}
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    readonly details?: readonly ErrorDetail[],
   ) {
     super(message);
     this.name = 'HttpError';
@@ -71,6 +78,7 @@ export function errorHandler(logError: ErrorLogger) {
       res.status(500).json({ error: 'internal error' });
       return;
     }
-    res.set(httpError.headers).status(httpError.status).json({ error: httpError.message });
+    const body = httpError.details === undefined ? { error: httpError.message } : { error: httpError.message, details: httpError.details };
+    res.set(httpError.headers).status(httpError.status).json(body);
   };
 }

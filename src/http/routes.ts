@@ -5,9 +5,11 @@
 import bodyParser from 'body-parser';
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { RESOLUTIONS } from '../store/modes';
-import { MaybePromise, Store, isPromise } from '../store/store';
+import { Store } from '../store/store';
 import { Clock } from '../store/time';
+import { BulkLimits, DEFAULT_BULK_LIMITS, bulkIngest } from './bulk';
 import { HttpError } from './errors';
+import { hasBody, whenDone } from './handler-kit';
 import { isFields, parseFill, parseHost, parseMode, parseSample } from './validate';
 import { toWireHosts, toWireIntervals } from './wire';
 
@@ -16,12 +18,7 @@ export const SAMPLE_BODY_LIMIT_BYTES = 16 * 1024;
 export interface RouteDeps {
   store: Store;
   clock: Clock;
-}
-
-/** Runs `then` on the store's answer without paying for a promise when there is none. */
-function whenDone<T>(value: MaybePromise<T>, next: NextFunction, then: (result: T) => void): void {
-  if (isPromise(value)) value.then(then, next);
-  else then(value);
+  bulkLimits?: BulkLimits;
 }
 
 /** Answers a known path hit with a method it does not serve. */
@@ -37,12 +34,6 @@ export function methodNotAllowed(allowed: string[]): RequestHandler {
   };
 }
 
-/** A body exists when it is chunked or has a non-zero Content-Length. */
-function hasBody(req: Request): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
 function sampleFields(req: Request): Record<string, unknown> {
   if (req.body === undefined) {
     if (hasBody(req)) {
@@ -54,7 +45,7 @@ function sampleFields(req: Request): Record<string, unknown> {
   return req.body;
 }
 
-export function perfRouter({ store, clock }: RouteDeps): Router {
+export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: RouteDeps): Router {
   const router = express.Router();
   const parseBody = [
     bodyParser.urlencoded({ extended: false, limit: SAMPLE_BODY_LIMIT_BYTES }),
@@ -66,7 +57,8 @@ export function perfRouter({ store, clock }: RouteDeps): Router {
     .get((_req: Request, res: Response, next: NextFunction) => {
       whenDone(store.hosts(clock()), next, (hosts) => res.json(toWireHosts(hosts)));
     })
-    .all(methodNotAllowed(['GET', 'HEAD']));
+    .post(bulkIngest({ store, clock, limits: bulkLimits }))
+    .all(methodNotAllowed(['GET', 'HEAD', 'POST']));
 
   router
     .route('/perf/:host')

@@ -11,7 +11,7 @@
  */
 import { LONGEST, MODES, Mode, RESOLUTIONS, windowStart } from './modes';
 import { Interval, Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
-import { HostSummary, Sample, Store } from './store';
+import { HostSample, HostSummary, Sample, Store } from './store';
 import { Clock } from './time';
 
 function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: number } {
@@ -68,6 +68,10 @@ export class HostStore implements Store {
       entry.lastCpuLoad = cpuLoad;
       entry.lastMemLoad = memLoad;
     }
+  }
+
+  recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): void {
+    for (let i = 0; i < entries.length; i++) this.record(entries[i].host, entries[i].sample, nowSec);
   }
 
   report(host: string, mode: Mode, nowSec: number = this.clock()): Interval[] | undefined {

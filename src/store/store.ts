@@ -15,6 +15,12 @@ export interface Sample {
   memLoad: number;
 }
 
+/** One validated sample of one host, as a bulk request carries it. */
+export interface HostSample {
+  host: string;
+  sample: Sample;
+}
+
 /** A host and its newest sample. */
 export interface HostSummary {
   host: string;
@@ -26,6 +32,11 @@ export interface HostSummary {
 export interface Store {
   /** Adds a sample to the bucket of its own time at every resolution still covering it. */
   record(host: string, sample: Sample, nowSec?: number): MaybePromise<void>;
+  /**
+   * Records every entry, in order, as one step. All entries are validated before the call,
+   * so a networked store can send them in one round trip (a pipeline) instead of one each.
+   */
+  recordBatch(entries: readonly HostSample[], nowSec?: number): MaybePromise<void>;
   /** The whole window of `mode` at `nowSec`, oldest first; undefined for an unknown host. */
   report(host: string, mode: Mode, nowSec?: number): MaybePromise<Interval[] | undefined>;
   /** Every known host with its newest sample, sorted by host name. */

@@ -20,8 +20,8 @@ describe('unknown routes', () => {
 
 describe('wrong methods on known paths', () => {
   it.each([
-    ['put', '/perf', 'GET, HEAD, OPTIONS'],
-    ['delete', '/perf/', 'GET, HEAD, OPTIONS'],
+    ['put', '/perf', 'GET, HEAD, POST, OPTIONS'],
+    ['delete', '/perf/', 'GET, HEAD, POST, OPTIONS'],
     ['get', '/perf/web-01', 'POST, DELETE, OPTIONS'],
     ['put', '/perf/web-01/', 'POST, DELETE, OPTIONS'],
     ['post', '/perf/web-01/last_hour', 'GET, HEAD, OPTIONS'],
@@ -81,6 +81,7 @@ describe('a store that answers with promises', () => {
       clock,
       store: {
         record: async (...args) => inner.record(...args),
+        recordBatch: async (...args) => inner.recordBatch(...args),
         report: async (...args) => inner.report(...args),
         hosts: async (...args) => inner.hosts(...args),
         forget: async (...args) => inner.forget(...args),
@@ -102,6 +103,20 @@ describe('a store that answers with promises', () => {
       },
     ]);
     await request(app).get('/perf').expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 10, memload: 20 }]);
+    await request(app).post('/perf').send([{ host: 'web-02', cpuload: 30, memload: 40 }]).expect(201, { accepted: 1 });
+    await request(app).get('/perf/web-02/last_minute').expect(200, [
+      {
+        time: '2026-11-27T14:05:30Z',
+        interval: 1,
+        samples: 1,
+        cpuload: 30,
+        memload: 40,
+        cpuload_min: 30,
+        cpuload_max: 30,
+        memload_min: 40,
+        memload_max: 40,
+      },
+    ]);
     await request(app).delete('/perf/web-01').expect(204);
     await request(app).get('/perf/web-01/last_minute').expect(404, { error: "host 'web-01' is not known" });
   });

@@ -289,6 +289,44 @@ describe('HostStore', () => {
     });
   });
 
+  describe('recordBatch()', () => {
+    it('records every entry, in order, exactly as record() would', () => {
+      const { store } = newStore();
+      store.recordBatch([
+        { host: 'web-1', sample: { timeSec: NOW_SEC, cpuLoad: 10, memLoad: 20 } },
+        { host: 'web-2', sample: { timeSec: NOW_SEC, cpuLoad: 70, memLoad: 80 } },
+        { host: 'web-1', sample: { timeSec: NOW_SEC, cpuLoad: 30, memLoad: 40 } },
+      ]);
+      expect(store.report('web-1', 'last_minute')?.at(-1)).toEqual({
+        startSec: NOW_SEC,
+        samples: 2,
+        cpuMean: 20,
+        memMean: 30,
+        cpuMin: 10,
+        cpuMax: 30,
+        memMin: 20,
+        memMax: 40,
+      });
+      expect(store.hosts()).toEqual([
+        { host: 'web-1', lastSeenSec: NOW_SEC, cpuLoad: 30, memLoad: 40 },
+        { host: 'web-2', lastSeenSec: NOW_SEC, cpuLoad: 70, memLoad: 80 },
+      ]);
+    });
+
+    it('judges late samples against the time passed in, not the clock', () => {
+      const { store } = newStore();
+      store.recordBatch([{ host: 'web-1', sample: { timeSec: NOW_SEC, cpuLoad: 10, memLoad: 20 } }], NOW_SEC + 60);
+      expect(store.report('web-1', 'last_minute', NOW_SEC + 60)).toEqual(windowOf('last_minute', FIRST_SEC_AT_NOW.last_minute + 60));
+      expect(store.report('web-1', 'last_hour', NOW_SEC + 60)?.at(-2)).toEqual(single(MINUTE_SEC, 10, 20));
+    });
+
+    it('does nothing for an empty batch', () => {
+      const { store } = newStore();
+      store.recordBatch([]);
+      expect(store.size).toBe(0);
+    });
+  });
+
   describe('forget()', () => {
     it('drops the host and its data and leaves the others', () => {
       const { store } = newStore();
