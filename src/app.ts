@@ -4,6 +4,7 @@
  */
 import express, { Express, Request, Response } from 'express';
 import { accessLog } from './http/access-log';
+import { PROTECTED_PATHS, bearerAuth } from './http/auth';
 import { BulkLimits } from './http/bulk';
 import { errorHandler } from './http/errors';
 import { methodNotAllowed, perfRouter } from './http/routes';
@@ -17,6 +18,7 @@ export interface AppOptions {
   store?: Store;
   logger?: Logger;
   bulkLimits?: BulkLimits; // POST /perf; DEFAULT_BULK_LIMITS when absent
+  authTokens?: readonly string[]; // bearer tokens for /perf and /metrics; none (the default) leaves them open
 }
 
 export function createApp(options: AppOptions = {}): Express {
@@ -28,6 +30,10 @@ export function createApp(options: AppOptions = {}): Express {
   app.disable('x-powered-by');
   // Registered only at debug, so the default hot path does no logging work at all.
   if (logger.isLevelEnabled('debug')) app.use(accessLog(logger));
+
+  // Not registered at all when open, so the hot path does no auth work unless asked to.
+  const authTokens = options.authTokens ?? [];
+  if (authTokens.length > 0) app.use(PROTECTED_PATHS, bearerAuth(authTokens));
 
   app
     .route('/healthz')

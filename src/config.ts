@@ -3,6 +3,7 @@
  * next to it. loadConfig checks them all once, at start-up: a bad value stops the process
  * with a message instead of failing on the first request.
  */
+import { isBearerToken } from './http/auth';
 import { DEFAULT_BULK_LIMITS } from './http/bulk';
 import { LOG_LEVELS, LogLevel, isLogLevel } from './logger';
 
@@ -14,6 +15,7 @@ export interface Config {
   logLevel: LogLevel; // LOG_LEVEL, default info; debug adds one access line per request
   bulkMaxSamples: number; // SERVERTRACK_BULK_MAX_SAMPLES, default 100000: samples per POST /perf
   bulkMaxBytes: number; // SERVERTRACK_BULK_MAX_BYTES, default 10485760 (10 MiB): body size of POST /perf
+  authTokens: string[]; // SERVERTRACK_TOKEN, default none (open): comma-separated bearer tokens for /perf and /metrics
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +37,27 @@ function logLevelSetting(env: Env): LogLevel {
   return raw;
 }
 
+/** Several tokens are accepted at once so a new one can be rolled out before the old one is retired. */
+function tokensSetting(env: Env): string[] {
+  const raw = env.SERVERTRACK_TOKEN;
+  if (raw === undefined || raw === '') return [];
+  const tokens = raw.split(',').map((token) => token.trim());
+  tokens.forEach((token, i) => {
+    // The message must not echo the value: it is a secret, and start-up errors get logged.
+    if (!isBearerToken(token)) {
+      throw new Error(
+        `SERVERTRACK_TOKEN entry ${i + 1} of ${tokens.length} is not a bearer token: use 1 or more of A-Z a-z 0-9 - . _ ~ + / then optional '=' padding`,
+      );
+    }
+  });
+  return tokens;
+}
+
+/** The settings as the start-up log line shows them: secrets replaced by how many there are. */
+export function describeSettings(config: Config): Record<string, unknown> {
+  return { ...config, authTokens: `${config.authTokens.length} redacted` };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     port: integerSetting(env, 'PORT', 8080, 0, 65535),
@@ -44,5 +67,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevelSetting(env),
     bulkMaxSamples: integerSetting(env, 'SERVERTRACK_BULK_MAX_SAMPLES', DEFAULT_BULK_LIMITS.maxSamples, 1, 10_000_000),
     bulkMaxBytes: integerSetting(env, 'SERVERTRACK_BULK_MAX_BYTES', DEFAULT_BULK_LIMITS.maxBytes, 1, 1024 * 1024 * 1024),
+    authTokens: tokensSetting(env),
   };
 }

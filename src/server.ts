@@ -7,7 +7,7 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
-import { Config, loadConfig } from './config';
+import { Config, describeSettings, loadConfig } from './config';
 import { Logger, createLogger } from './logger';
 import { HostStore } from './store/host-store';
 import { MS_PER_SECOND, systemClock } from './store/time';
@@ -31,7 +31,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const clock = systemClock;
   const store = new HostStore({ clock });
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
-  const app = createApp({ store, clock, logger, bulkLimits });
+  const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens });
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);
-  logger.info({ version: packageVersion(), port: running.port, settings: config }, `servertrack listening on http://${config.host}:${running.port}`);
+  logger.info({ version: packageVersion(), port: running.port, settings: describeSettings(config) }, `servertrack listening on http://${config.host}:${running.port}`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;

@@ -1,4 +1,4 @@
-import { loadConfig } from '../src/config';
+import { describeSettings, loadConfig } from '../src/config';
 
 describe('loadConfig', () => {
   it('uses the documented defaults for an empty environment', () => {
@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bulkMaxSamples: 100_000,
       bulkMaxBytes: 10_485_760,
+      authTokens: [],
     });
   });
 
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         SERVERTRACK_BULK_MAX_SAMPLES: '500',
         SERVERTRACK_BULK_MAX_BYTES: '65536',
+        SERVERTRACK_TOKEN: 'old-token,new-token',
       }),
     ).toEqual({
       port: 0,
@@ -32,6 +34,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       bulkMaxSamples: 500,
       bulkMaxBytes: 65_536,
+      authTokens: ['old-token', 'new-token'],
     });
   });
 
@@ -46,5 +49,33 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
   ])('rejects %p', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  describe('SERVERTRACK_TOKEN', () => {
+    it('leaves the API open when empty', () => {
+      expect(loadConfig({ SERVERTRACK_TOKEN: '' }).authTokens).toEqual([]);
+    });
+
+    it('trims spaces around each token of the list', () => {
+      expect(loadConfig({ SERVERTRACK_TOKEN: ' one , two=' }).authTokens).toEqual(['one', 'two=']);
+    });
+
+    it.each([
+      ['secret with space', 'SERVERTRACK_TOKEN entry 1 of 1 is not a bearer token'],
+      ['good,,good2', 'SERVERTRACK_TOKEN entry 2 of 3 is not a bearer token'],
+      ['good,bad"quote', 'SERVERTRACK_TOKEN entry 2 of 2 is not a bearer token'],
+    ])('rejects %j without repeating it', (raw, start) => {
+      const message = `${start}: use 1 or more of A-Z a-z 0-9 - . _ ~ + / then optional '=' padding`;
+      expect(() => loadConfig({ SERVERTRACK_TOKEN: raw })).toThrow(message);
+    });
+  });
+});
+
+describe('describeSettings', () => {
+  it('shows every setting but replaces the tokens by their count', () => {
+    const config = loadConfig({ SERVERTRACK_TOKEN: 'top-secret-1,top-secret-2' });
+    const described = describeSettings(config);
+    expect(described).toEqual({ ...config, authTokens: '2 redacted' });
+    expect(JSON.stringify(described)).not.toContain('top-secret');
   });
 });

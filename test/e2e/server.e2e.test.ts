@@ -75,4 +75,29 @@ describe('the built server as a real process', () => {
     expect(response).toMatch(/^HTTP\/1\.1 201 Created\r\n/);
     socket.destroy();
   });
+
+  it('guards /perf with SERVERTRACK_TOKEN and never prints the token', async () => {
+    const token = 'e2e-secret-token-7f3a';
+    const secured = await startServerProcess({ SERVERTRACK_TOKEN: `${token},rotated-token-9b1c` });
+    const body = 'cpuload=1&memload=2';
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+    const refused = await fetch(`${secured.baseUrl}/perf/web-01`, { method: 'POST', headers, body });
+    const accepted = await fetch(`${secured.baseUrl}/perf/web-01`, { method: 'POST', headers: { ...headers, Authorization: `Bearer ${token}` }, body });
+    const health = await fetch(`${secured.baseUrl}/healthz`);
+
+    expect([refused.status, refused.headers.get('www-authenticate'), await refused.json()]).toEqual([
+      401,
+      'Bearer realm="servertrack"',
+      { error: 'Authorization: Bearer <token> is required' },
+    ]);
+    expect(accepted.status).toBe(201);
+    expect(health.status).toBe(200);
+    secured.child.kill('SIGTERM');
+    expect(await secured.exited).toBe(0);
+    const startLine = JSON.parse(secured.output().split('\n')[0]) as { settings: { authTokens: string } };
+    expect(startLine.settings.authTokens).toBe('2 redacted');
+    expect(secured.output()).not.toContain('secret');
+    expect(secured.output()).not.toContain('rotated');
+  });
 });

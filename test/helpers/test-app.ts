@@ -4,7 +4,7 @@
  */
 import { Express } from 'express';
 import request from 'supertest';
-import { createApp } from '../../src/app';
+import { AppOptions, createApp } from '../../src/app';
 import { HostStore } from '../../src/store/host-store';
 import { FakeClock, fakeClock } from './fake-clock';
 
@@ -17,10 +17,11 @@ export interface TestApp {
   store: HostStore;
 }
 
-export function testApp(startSec: number = T0_SEC): TestApp {
+/** `options` go to createApp as they are (auth tokens, a logger, ...). */
+export function testApp(startSec: number = T0_SEC, options: Omit<AppOptions, 'store' | 'clock'> = {}): TestApp {
   const clock = fakeClock(startSec);
   const store = new HostStore({ clock });
-  return { app: createApp({ store, clock }), clock, store };
+  return { app: createApp({ ...options, store, clock }), clock, store };
 }
 
 export function postSample(app: Express, host: string, fields: Record<string, string>): request.Test {
@@ -28,10 +29,11 @@ export function postSample(app: Express, host: string, fields: Record<string, st
 }
 
 /** Everything a client can read, to show that a rejected request changed nothing. */
-export async function visibleState(app: Express, host: string): Promise<unknown> {
-  const hosts = await request(app).get('/perf');
+export async function visibleState(app: Express, host: string, token?: string): Promise<unknown> {
+  const authorization = token === undefined ? {} : { Authorization: `Bearer ${token}` };
+  const hosts = await request(app).get('/perf').set(authorization);
   const reports = await Promise.all(
-    ['last_minute', 'last_hour', 'last_day'].map((mode) => request(app).get(`/perf/${host}/${mode}?fill=true`)),
+    ['last_minute', 'last_hour', 'last_day'].map((mode) => request(app).get(`/perf/${host}/${mode}?fill=true`).set(authorization)),
   );
   return { hosts: hosts.body, reports: reports.map((r) => [r.status, r.body]) };
 }
