@@ -68,6 +68,7 @@ describe('token auth', () => {
       ['get', '/perf/'],
       ['get', '/perf/web-01/last_minute'],
       ['delete', '/perf/web-01'],
+      ['post', '/perf'],
       ['put', '/perf'],
       ['options', '/perf/web-01'],
       ['get', '/perf/web-01/last_minute/extra'],
