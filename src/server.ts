@@ -8,6 +8,7 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
 import { Config, describeSettings, loadConfig } from './config';
+import { createHttpServer } from './http/http-server';
 import { Logger, createLogger } from './logger';
 import { HostStore } from './store/host-store';
 import { MS_PER_SECOND, systemClock } from './store/time';
@@ -32,7 +33,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const store = new HostStore({ clock });
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
   const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens });
-  const server = app.listen(config.port, config.host);
+  const server = createHttpServer(app).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
