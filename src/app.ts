@@ -7,6 +7,7 @@ import { accessLog } from './http/access-log';
 import { PROTECTED_PATHS, bearerAuth } from './http/auth';
 import { BulkLimits } from './http/bulk';
 import { errorHandler } from './http/errors';
+import { AppMetrics } from './http/metrics';
 import { methodNotAllowed, perfRouter } from './http/routes';
 import { Logger, silentLogger } from './logger';
 import { HostStore } from './store/host-store';
@@ -19,17 +20,21 @@ export interface AppOptions {
   logger?: Logger;
   bulkLimits?: BulkLimits; // POST /perf; DEFAULT_BULK_LIMITS when absent
   authTokens?: readonly string[]; // bearer tokens for /perf and /metrics; none (the default) leaves them open
+  /** Built here when absent; passed in to read its registries (tests, a cluster primary). */
+  metrics?: AppMetrics;
 }
 
 export function createApp(options: AppOptions = {}): Express {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? new HostStore({ clock });
   const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? new AppMetrics({ store, clock });
 
   const app = express();
   app.disable('x-powered-by');
   // Registered only at debug, so the default hot path does no logging work at all.
   if (logger.isLevelEnabled('debug')) app.use(accessLog(logger));
+  app.use(metrics.requests.middleware());
 
   // Not registered at all when open, so the hot path does no auth work unless asked to.
   const authTokens = options.authTokens ?? [];
@@ -40,6 +45,11 @@ export function createApp(options: AppOptions = {}): Express {
     .get((_req: Request, res: Response) => {
       res.json({ status: 'ok' });
     })
+    .all(methodNotAllowed(['GET', 'HEAD']));
+
+  app
+    .route('/metrics')
+    .get(metrics.handler())
     .all(methodNotAllowed(['GET', 'HEAD']));
 
   app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits }));

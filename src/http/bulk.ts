@@ -10,6 +10,7 @@ import { HostSample, Store } from '../store/store';
 import { Clock } from '../store/time';
 import { ErrorDetail, HttpError } from './errors';
 import { hasBody, whenDone } from './handler-kit';
+import { countSamples } from './request-metrics';
 import { isFields, parseHost, parseSample } from './validate';
 
 export interface BulkLimits {
@@ -121,7 +122,9 @@ export function bulkIngest({ store, clock, limits }: BulkDeps): RequestHandler[]
     bodyParser.text({ type: NDJSON_TYPE, limit: limits.maxBytes }),
     (req: Request, res: Response, next: NextFunction) => {
       const nowSec = clock();
-      const entries = parseEntries(rawEntries(req, limits), nowSec);
+      const raw = rawEntries(req, limits);
+      countSamples(res, raw.values.length);
+      const entries = parseEntries(raw, nowSec);
       whenDone(store.recordBatch(entries, nowSec), next, () => {
         res.status(201).json({ accepted: entries.length });
       });

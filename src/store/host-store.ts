@@ -88,6 +88,11 @@ export class HostStore implements Store {
     return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   }
 
+  countHosts(nowSec: number = this.clock()): number {
+    this.sweep(nowSec);
+    return this.entries.size;
+  }
+
   forget(host: string): boolean {
     return this.entries.delete(host);
   }

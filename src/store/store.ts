@@ -43,6 +43,8 @@ export interface Store {
   hosts(nowSec?: number): MaybePromise<HostSummary[]>;
   /** Drops a host and its data; false when the host was unknown. */
   forget(host: string): MaybePromise<boolean>;
+  /** How many hosts `hosts()` would list, without building the list; optional (metrics fall back to hosts()). */
+  countHosts?(nowSec?: number): MaybePromise<number>;
 }
 
 export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {

@@ -402,6 +402,16 @@ describe('HostStore', () => {
       expect(store.report('web-3', 'last_minute')?.at(-1)).toEqual(single(NOW_SEC + DAY_SEC, 30, 40));
     });
 
+    it('leaves it out of countHosts() and forgets it there', () => {
+      const { store, clock } = newStore();
+      store.record('web-1', { timeSec: NOW_SEC, cpuLoad: 10, memLoad: 20 });
+      store.record('web-2', { timeSec: NOW_SEC + DAY_SEC, cpuLoad: 30, memLoad: 40 }, NOW_SEC + DAY_SEC);
+      expect(store.countHosts()).toBe(2);
+      clock.set(NOW_SEC + DAY_SEC);
+      expect(store.countHosts()).toBe(1);
+      expect(store.size).toBe(1);
+    });
+
     it('reads a host silent for a week as gone in every mode', () => {
       const { store, clock } = newStore();
       store.record('web-1', { timeSec: NOW_SEC, cpuLoad: 10, memLoad: 20 });

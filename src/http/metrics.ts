@@ -1,0 +1,78 @@
+/*
+ * Prometheus metrics (prom-client). Two registries:
+ *
+ *   process registry   default Node process metrics; one per process, created on first use,
+ *                      because its collectors (a GC observer, an event-loop monitor) are
+ *                      process-wide and would pile up if every app built its own
+ *   app registry       servertrack_* metrics of one app, so apps built in tests stay apart
+ *
+ * GET /metrics serves both. A node:cluster primary can sum workers with prom-client's
+ * AggregatorRegistry by handing it `registries` (AggregatorRegistry.setRegistries).
+ */
+import { RequestHandler } from 'express';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { MaybePromise, Store, isPromise } from '../store/store';
+import { Clock } from '../store/time';
+import { RequestMetrics } from './request-metrics';
+
+let processRegistry: Registry | undefined;
+
+function sharedProcessRegistry(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** Live hosts, through the store's cheap count when it has one. */
+function countHosts(store: Store, nowSec: number): MaybePromise<number> {
+  if (store.countHosts !== undefined) return store.countHosts(nowSec);
+  const hosts = store.hosts(nowSec);
+  return isPromise(hosts) ? hosts.then((list) => list.length) : hosts.length;
+}
+
+export interface MetricsDeps {
+  store: Store;
+  clock: Clock;
+  /** Monotonic milliseconds for request durations; performance.now() unless a test fakes it. */
+  monotonicMs?: () => number;
+}
+
+export class AppMetrics {
+  readonly registry = new Registry();
+  /** Every registry /metrics serves, process first. */
+  readonly registries: Registry[];
+  readonly requests: RequestMetrics;
+  private readonly exposed: Registry;
+
+  constructor({ store, clock, monotonicMs }: MetricsDeps) {
+    const samples = new Counter({
+      name: 'servertrack_samples_total',
+      help: 'Samples received, by result: accepted (recorded) or rejected (not recorded, whatever the reason)',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'servertrack_hosts',
+      help: 'Hosts currently tracked (with a sample inside the last_day window)',
+      registers: [this.registry],
+      // Read from the store at scrape time; async because a networked store answers with a promise.
+      async collect() {
+        this.set(await countHosts(store, clock()));
+      },
+    });
+    this.requests = new RequestMetrics(this.registry, samples, monotonicMs);
+    this.registries = [sharedProcessRegistry(), this.registry];
+    this.exposed = Registry.merge(this.registries);
+  }
+
+  /** GET /metrics: the Prometheus text format. */
+  handler(): RequestHandler {
+    return (_req, res, next) => {
+      this.exposed.metrics().then((text) => {
+        res.type(this.exposed.contentType).send(text);
+      }, next);
+    };
+  }
+}
