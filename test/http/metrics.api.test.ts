@@ -81,6 +81,35 @@ describe('GET /metrics', () => {
     });
   });
 
+  describe('servertrack_samples_total for bulk requests', () => {
+    it('counts every entry of an accepted batch as accepted', async () => {
+      const { app } = metricsApp();
+      const batch = [
+        { host: 'web-01', cpuload: 1, memload: 2 },
+        { host: 'web-02', cpuload: 3, memload: 4 },
+        { host: 'web-01', cpuload: 5, memload: 6 },
+      ];
+      await request(app).post('/perf').send(batch).expect(201, { accepted: 3 });
+      await request(app).post('/perf').type('application/x-ndjson').send('{"host":"a","cpuload":1,"memload":2}\n').expect(201);
+      expect(await series(app, 'servertrack_samples_total')).toEqual(['servertrack_samples_total{result="accepted"} 4']);
+    });
+
+    it('counts every entry of a rejected batch as rejected, and an unreadable body as one', async () => {
+      const { app } = metricsApp();
+      const batch = [
+        { host: 'web-01', cpuload: 1, memload: 2 },
+        { host: 'web-02', cpuload: 300, memload: 4 },
+      ];
+      await request(app).post('/perf').send(batch).expect(400);
+      await request(app).post('/perf').type('json').send('[{"host":').expect(400);
+      expect(await series(app, 'servertrack_samples_total')).toEqual(['servertrack_samples_total{result="rejected"} 3']);
+      expect(await series(app, 'servertrack_http_requests_total')).toEqual([
+        'servertrack_http_requests_total{method="POST",route="/perf",status="4xx"} 2',
+        'servertrack_http_requests_total{method="GET",route="/metrics",status="2xx"} 1',
+      ]);
+    });
+  });
+
   describe('servertrack_hosts', () => {
     it('reads the number of live hosts from the store at each scrape', async () => {
       const { app, clock } = metricsApp();
@@ -102,6 +131,7 @@ describe('GET /metrics', () => {
       inner.record('web-01', { timeSec: T0_SEC, cpuLoad: 1, memLoad: 2 });
       const asyncStore: Store = {
         record: async (...args) => inner.record(...args),
+        recordBatch: async (...args) => inner.recordBatch(...args),
         report: async (...args) => inner.report(...args),
         hosts: async (...args) => inner.hosts(...args),
         forget: async (...args) => inner.forget(...args),
