@@ -7,12 +7,13 @@
  *   servertrack_samples_total{result}          (sample POSTs only)
  *
  * Labels come from small fixed sets so cardinality stays bounded whatever clients send:
- * route is the matched route template ("/perf/:host", never the host itself) or
- * "unmatched"; method is one of METHODS or "OTHER"; status is a class ("2xx").
+ * route is the matched route template ("/perf/:host", never the host itself), also for
+ * requests answered before routing (a 401), or "unmatched"; method is one of METHODS or "OTHER"; status is a class ("2xx").
  * Label objects are built once per combination and reused, so a request allocates none.
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { matchTemplate, routeTemplates } from './route-template';
 
 export const UNMATCHED_ROUTE = 'unmatched';
 /** The route that records one sample per request. */
@@ -77,6 +78,7 @@ export class RequestMetrics {
   private readonly rejectedLabels = { result: 'rejected' } as const;
   /** route template → label objects indexed by method × status class. */
   private readonly labelsByRoute = new Map<string, HttpLabels[]>();
+  private templates: string[] | undefined;
 
   constructor(
     registry: Registry,
@@ -118,12 +120,21 @@ export class RequestMetrics {
     const seconds = (this.monotonicMs() - res[STARTED_MS]) / MS_PER_SECOND;
     const req = res.req;
     const path: unknown = req.route?.path;
-    const route = typeof path === 'string' ? path : UNMATCHED_ROUTE;
+    const route = typeof path === 'string' ? path : this.templateOf(req);
     const status = res.statusCode;
     const labels = this.labelsFor(route, req.method, status);
     this.requests.inc(labels);
     this.durations.observe(labels, seconds);
     if (req.method === 'POST') this.countSamplesOf(route, status, res[SAMPLE_COUNT]);
+  }
+
+  /** For a request answered before routing (401, 404): the template its path fits, if any. */
+  private templateOf(req: Request): string {
+    // Read once, at the first such request: every route is registered before the app serves.
+    this.templates ??= routeTemplates(req.app.router as Parameters<typeof routeTemplates>[0]);
+    const url = req.originalUrl;
+    const queryAt = url.indexOf('?');
+    return matchTemplate(this.templates, queryAt === -1 ? url : url.slice(0, queryAt)) ?? UNMATCHED_ROUTE;
   }
 
   private countSamplesOf(route: string, status: number, bulkCount: number | undefined): void {

@@ -6,7 +6,7 @@ import { HostStore } from '../../src/store/host-store';
 import { Store } from '../../src/store/store';
 import { SECONDS_PER_HOUR } from '../../src/store/time';
 import { FakeClock, fakeClock } from '../helpers/fake-clock';
-import { T0_SEC, postSample } from '../helpers/test-app';
+import { T0_SEC, postSample, testApp } from '../helpers/test-app';
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -186,6 +186,34 @@ describe('GET /metrics', () => {
       await request(app).propfind('/perf').expect(405);
       expect(await series(app, 'servertrack_http_requests_total')).toEqual([
         'servertrack_http_requests_total{method="OTHER",route="/perf",status="4xx"} 1',
+      ]);
+    });
+  });
+
+  describe('when a token is required', () => {
+    const TOKEN = 'scrape-token';
+    const authorized = { Authorization: `Bearer ${TOKEN}` };
+
+    it('labels requests refused before routing by the template their path fits', async () => {
+      const { app } = testApp(T0_SEC, { authTokens: [TOKEN] });
+      await postSample(app, 'web-01', { cpuload: '10', memload: '20' }).expect(401);
+      await postSample(app, 'web-01', { cpuload: '10', memload: '20' }).set(authorized).expect(201);
+      await request(app).get('/perf/web-01/last_hour?fill=true').expect(401);
+      await request(app).get('/metrics').expect(401);
+      await request(app).get('/perf/web-01/last_hour/extra').expect(401);
+
+      const res = await request(app).get('/metrics').set(authorized).expect(200);
+      const lines = res.text.split('\n');
+      expect(lines.filter((line) => line.startsWith('servertrack_http_requests_total'))).toEqual([
+        'servertrack_http_requests_total{method="POST",route="/perf/:host",status="4xx"} 1',
+        'servertrack_http_requests_total{method="POST",route="/perf/:host",status="2xx"} 1',
+        'servertrack_http_requests_total{method="GET",route="/perf/:host/:mode",status="4xx"} 1',
+        'servertrack_http_requests_total{method="GET",route="/metrics",status="4xx"} 1',
+        'servertrack_http_requests_total{method="GET",route="unmatched",status="4xx"} 1',
+      ]);
+      expect(lines.filter((line) => line.startsWith('servertrack_samples_total'))).toEqual([
+        'servertrack_samples_total{result="rejected"} 1',
+        'servertrack_samples_total{result="accepted"} 1',
       ]);
     });
   });
