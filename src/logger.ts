@@ -15,9 +15,34 @@ export function isLogLevel(name: string): name is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(name);
 }
 
+/**
+ * Credentials that must never reach a log line, wherever they turn up in a logged object:
+ * an Authorization header (a bearer token) or a token setting. Nothing logs them today; this
+ * keeps a future `logger.debug({ req })` or `{ settings }` from leaking them.
+ */
+export const REDACTED_PATHS = [
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.headers.authorization',
+  'token',
+  'tokens',
+  '*.token',
+  '*.tokens',
+];
+export const REDACTED = '[redacted]';
+
 /** A logger writing JSON lines to `destination` (stdout by default). */
 export function createLogger(level: LogLevel, destination: pino.DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
-  return pino({ level, base: { service: 'servertrack' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  return pino(
+    {
+      level,
+      base: { service: 'servertrack' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: REDACTED },
+    },
+    destination,
+  );
 }
 
 /** A logger that drops everything; the default for apps built in tests. */

@@ -84,7 +84,10 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(`servertrack failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    // Still one JSON line, so a log stack sees why the service is down; the config (and so
+    // LOG_LEVEL) may be what failed, hence a logger of its own.
+    const message = err instanceof Error ? err.message : String(err);
+    createLogger('info').fatal(`servertrack failed to start: ${message}`);
     process.exit(1);
   });
 }
