@@ -6,6 +6,7 @@
 import { isBearerToken } from './http/auth';
 import { DEFAULT_BULK_LIMITS } from './http/bulk';
 import { LOG_LEVELS, LogLevel, isLogLevel } from './logger';
+import { DEFAULT_MAX_HOSTS } from './store/host-store';
 
 export interface Config {
   port: number; // PORT, default 8080; 0 picks a free port
@@ -15,6 +16,7 @@ export interface Config {
   logLevel: LogLevel; // LOG_LEVEL, default info; debug adds one access line per request
   bulkMaxSamples: number; // SERVERTRACK_BULK_MAX_SAMPLES, default 100000: samples per POST /perf
   bulkMaxBytes: number; // SERVERTRACK_BULK_MAX_BYTES, default 10485760 (10 MiB): body size of POST /perf
+  maxHosts: number; // SERVERTRACK_MAX_HOSTS, default 100000: hosts tracked at once; a new one beyond gets 503
   authTokens: string[]; // SERVERTRACK_TOKEN, default none (open): comma-separated bearer tokens for /perf and /metrics
 }
 
@@ -67,6 +69,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevelSetting(env),
     bulkMaxSamples: integerSetting(env, 'SERVERTRACK_BULK_MAX_SAMPLES', DEFAULT_BULK_LIMITS.maxSamples, 1, 10_000_000),
     bulkMaxBytes: integerSetting(env, 'SERVERTRACK_BULK_MAX_BYTES', DEFAULT_BULK_LIMITS.maxBytes, 1, 1024 * 1024 * 1024),
+    maxHosts: integerSetting(env, 'SERVERTRACK_MAX_HOSTS', DEFAULT_MAX_HOSTS, 1, 100_000_000),
     authTokens: tokensSetting(env),
   };
 }

@@ -30,7 +30,7 @@ export function packageVersion(): string {
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const clock = systemClock;
-  const store = new HostStore({ clock });
+  const store = new HostStore({ clock, maxHosts: config.maxHosts });
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
   const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens });
   const server = createHttpServer(app).listen(config.port, config.host);

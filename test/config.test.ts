@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bulkMaxSamples: 100_000,
       bulkMaxBytes: 10_485_760,
+      maxHosts: 100_000,
       authTokens: [],
     });
   });
@@ -24,6 +25,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         SERVERTRACK_BULK_MAX_SAMPLES: '500',
         SERVERTRACK_BULK_MAX_BYTES: '65536',
+        SERVERTRACK_MAX_HOSTS: '7',
         SERVERTRACK_TOKEN: 'old-token,new-token',
       }),
     ).toEqual({
@@ -34,6 +36,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       bulkMaxSamples: 500,
       bulkMaxBytes: 65_536,
+      maxHosts: 7,
       authTokens: ['old-token', 'new-token'],
     });
   });
@@ -46,6 +49,8 @@ describe('loadConfig', () => {
     [{ SERVERTRACK_SHUTDOWN_GRACE: '1.5' }, "SERVERTRACK_SHUTDOWN_GRACE must be an integer from 0 to 3600, got '1.5'"],
     [{ SERVERTRACK_BULK_MAX_SAMPLES: '0' }, "SERVERTRACK_BULK_MAX_SAMPLES must be an integer from 1 to 10000000, got '0'"],
     [{ SERVERTRACK_BULK_MAX_BYTES: '10MiB' }, "SERVERTRACK_BULK_MAX_BYTES must be an integer from 1 to 1073741824, got '10MiB'"],
+    [{ SERVERTRACK_MAX_HOSTS: '0' }, "SERVERTRACK_MAX_HOSTS must be an integer from 1 to 100000000, got '0'"],
+    [{ SERVERTRACK_MAX_HOSTS: '1e5' }, "SERVERTRACK_MAX_HOSTS must be an integer from 1 to 100000000, got '1e5'"],
     [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
   ])('rejects %p', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

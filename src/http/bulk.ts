@@ -10,6 +10,7 @@ import { HostSample, Store } from '../store/store';
 import { Clock } from '../store/time';
 import { ErrorDetail, HttpError } from './errors';
 import { hasBody, whenDone } from './handler-kit';
+import { batchOverHostLimit } from './host-cap';
 import { countSamples } from './request-metrics';
 import { isFields, parseHost, parseSample } from './validate';
 
@@ -125,7 +126,8 @@ export function bulkIngest({ store, clock, limits }: BulkDeps): RequestHandler[]
       const raw = rawEntries(req, limits);
       countSamples(res, raw.values.length);
       const entries = parseEntries(raw, nowSec);
-      whenDone(store.recordBatch(entries, nowSec), next, () => {
+      whenDone(store.recordBatch(entries, nowSec), next, (outcome) => {
+        if (outcome === 'full') return next(batchOverHostLimit(store.maxHosts));
         res.status(201).json({ accepted: entries.length });
       });
     },

@@ -9,6 +9,7 @@ import { Store } from '../store/store';
 import { Clock } from '../store/time';
 import { BulkLimits, DEFAULT_BULK_LIMITS, bulkIngest } from './bulk';
 import { HttpError } from './errors';
+import { hostLimitReached } from './host-cap';
 import { hasBody, whenDone } from './handler-kit';
 import { isFields, parseFill, parseHost, parseMode, parseSample } from './validate';
 import { toWireHosts, toWireIntervals } from './wire';
@@ -66,7 +67,10 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
       const nowSec = clock();
       const host = parseHost(req.params.host);
       const sample = parseSample(sampleFields(req), nowSec);
-      whenDone(store.record(host, sample, nowSec), next, () => res.status(201).end());
+      whenDone(store.record(host, sample, nowSec), next, (outcome) => {
+        if (outcome === 'full') return next(hostLimitReached(store.maxHosts));
+        res.status(201).end();
+      });
     })
     .delete((req: Request, res: Response, next: NextFunction) => {
       const host = parseHost(req.params.host);

@@ -8,10 +8,14 @@
  *
  * 144 slots × 56 bytes = 8,064 bytes per host whatever the sample rate. Recording touches
  * three slots and allocates nothing once the host exists.
+ *
+ * At most maxHosts entries (the cap described in store.ts). When full, expired entries are
+ * reclaimed by a sweep, at most once per hour of the day window: an entry held at a sweep
+ * can only expire once the window's start moves, which it does on the hour.
  */
 import { LONGEST, MODES, Mode, RESOLUTIONS, windowStart } from './modes';
 import { Interval, Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
-import { HostSample, HostSummary, Sample, Store } from './store';
+import { HostSample, HostSummary, RecordOutcome, Sample, Store } from './store';
 import { Clock } from './time';
 
 function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: number } {
@@ -33,16 +37,23 @@ class HostEntry {
   lastMemLoad = 0;
 }
 
+export const DEFAULT_MAX_HOSTS = 100_000;
+
 export interface HostStoreOptions {
   clock: Clock;
+  maxHosts?: number; // DEFAULT_MAX_HOSTS when absent
 }
 
 export class HostStore implements Store {
+  readonly maxHosts: number;
   private readonly entries = new Map<string, HostEntry>();
   private readonly clock: Clock;
+  /** Day-window start at the last sweep; until it moves, sweeping again frees nothing. */
+  private sweptWindowStartSec = Number.NaN;
 
   constructor(options: HostStoreOptions) {
     this.clock = options.clock;
+    this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
   }
 
   /** Hosts held, including any that expired but have not been swept or read yet. */
@@ -50,9 +61,10 @@ export class HostStore implements Store {
     return this.entries.size;
   }
 
-  record(host: string, sample: Sample, nowSec: number = this.clock()): void {
+  record(host: string, sample: Sample, nowSec: number = this.clock()): RecordOutcome {
     let entry = this.entries.get(host);
     if (entry === undefined) {
+      if (!this.hasRoomFor(1, nowSec)) return 'full';
       entry = new HostEntry();
       this.entries.set(host, entry);
     }
@@ -68,10 +80,33 @@ export class HostStore implements Store {
       entry.lastCpuLoad = cpuLoad;
       entry.lastMemLoad = memLoad;
     }
+    return 'recorded';
   }
 
-  recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): void {
+  recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): RecordOutcome {
+    // Each entry adds at most one host, so a batch that fits even then skips the count.
+    if (this.entries.size + entries.length > this.maxHosts && !this.hasRoomFor(this.newHostCount(entries), nowSec)) {
+      return 'full';
+    }
     for (let i = 0; i < entries.length; i++) this.record(entries[i].host, entries[i].sample, nowSec);
+    return 'recorded';
+  }
+
+  /** Distinct hosts among `entries` that this store does not hold: the places they would take. */
+  newHostCount(entries: readonly HostSample[]): number {
+    const fresh = new Set<string>();
+    for (let i = 0; i < entries.length; i++) {
+      if (!this.entries.has(entries[i].host)) fresh.add(entries[i].host);
+    }
+    return fresh.size;
+  }
+
+  /** Whether `count` new hosts fit, after reclaiming expired entries if they do not. */
+  private hasRoomFor(count: number, nowSec: number): boolean {
+    if (this.entries.size + count <= this.maxHosts) return true;
+    if (windowStart(LONGEST, nowSec) === this.sweptWindowStartSec) return false;
+    this.sweep(nowSec);
+    return this.entries.size + count <= this.maxHosts;
   }
 
   report(host: string, mode: Mode, nowSec: number = this.clock()): Interval[] | undefined {
@@ -99,6 +134,7 @@ export class HostStore implements Store {
 
   /** Forgets every host whose newest sample has left the last_day window; returns how many. */
   sweep(nowSec: number = this.clock()): number {
+    this.sweptWindowStartSec = windowStart(LONGEST, nowSec);
     let forgotten = 0;
     for (const [host, entry] of this.entries) {
       if (this.expireIfStale(host, entry, nowSec)) forgotten++;

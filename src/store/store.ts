@@ -21,6 +21,14 @@ export interface HostSample {
   sample: Sample;
 }
 
+/**
+ * What a write did. 'full' means it would have added hosts beyond maxHosts, so nothing of it
+ * was recorded. Being full is an expected state, not a failure, so it is a value and not an
+ * exception: the HTTP layer turns it into 503, and a networked store can return the same
+ * string from a server-side script that checks and writes in one atomic step.
+ */
+export type RecordOutcome = 'recorded' | 'full';
+
 /** A host and its newest sample. */
 export interface HostSummary {
   host: string;
@@ -29,14 +37,30 @@ export interface HostSummary {
   memLoad: number;
 }
 
+/*
+ * The host cap (SERVERTRACK_MAX_HOSTS), which every Store implements the same way:
+ *
+ *   - a host takes a place from its first recorded sample until it is forgotten (forget()),
+ *     or expires: its newest sample has left the last_day window;
+ *   - record() of a new host while maxHosts places are taken answers 'full'; known hosts,
+ *     expired ones still held included, always record;
+ *   - recordBatch() is all or nothing: if its distinct new hosts do not all fit it answers
+ *     'full' and records none of its entries. A networked store must check and write in one
+ *     atomic step (say one script), or two concurrent batches could both pass the check;
+ *   - an expired host that no sweep has dropped yet must not block a new one: when full,
+ *     a store reclaims expired places before answering 'full'.
+ */
 export interface Store {
+  /** Most hosts held at once; a write that would add more answers 'full'. */
+  readonly maxHosts: number;
   /** Adds a sample to the bucket of its own time at every resolution still covering it. */
-  record(host: string, sample: Sample, nowSec?: number): MaybePromise<void>;
+  record(host: string, sample: Sample, nowSec?: number): MaybePromise<RecordOutcome>;
   /**
-   * Records every entry, in order, as one step. All entries are validated before the call,
-   * so a networked store can send them in one round trip (a pipeline) instead of one each.
+   * Records every entry, in order, as one step, or none of them when its new hosts do not
+   * fit under maxHosts. All entries are validated before the call, so a networked store can
+   * send them in one round trip (a pipeline) instead of one each.
    */
-  recordBatch(entries: readonly HostSample[], nowSec?: number): MaybePromise<void>;
+  recordBatch(entries: readonly HostSample[], nowSec?: number): MaybePromise<RecordOutcome>;
   /** The whole window of `mode` at `nowSec`, oldest first; undefined for an unknown host. */
   report(host: string, mode: Mode, nowSec?: number): MaybePromise<Interval[] | undefined>;
   /** Every known host with its newest sample, sorted by host name. */

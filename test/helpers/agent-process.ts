@@ -8,7 +8,7 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Express } from 'express';
 import { HostStore } from '../../src/store/host-store';
-import { Sample } from '../../src/store/store';
+import { RecordOutcome, Sample } from '../../src/store/store';
 import { systemClock } from '../../src/store/time';
 import { ROOT_DIR } from './server-process';
 
@@ -66,10 +66,11 @@ export class RecordingStore extends HostStore {
     super({ clock: systemClock });
   }
 
-  override record(host: string, sample: Sample, nowSec?: number): void {
-    super.record(host, sample, nowSec);
+  override record(host: string, sample: Sample, nowSec?: number): RecordOutcome {
+    const outcome = super.record(host, sample, nowSec);
     this.samples.push({ host, cpuLoad: sample.cpuLoad, memLoad: sample.memLoad });
     this.afterRecord(this.samples.length);
+    return outcome;
   }
 }
 

@@ -17,10 +17,12 @@ export interface TestApp {
   store: HostStore;
 }
 
-/** `options` go to createApp as they are (auth tokens, a logger, ...). */
-export function testApp(startSec: number = T0_SEC, options: Omit<AppOptions, 'store' | 'clock'> = {}): TestApp {
+export type TestAppOptions = Omit<AppOptions, 'store' | 'clock'> & { maxHosts?: number };
+
+/** `maxHosts` goes to the store; the other options go to createApp as they are (auth tokens, a logger, ...). */
+export function testApp(startSec: number = T0_SEC, { maxHosts, ...options }: TestAppOptions = {}): TestApp {
   const clock = fakeClock(startSec);
-  const store = new HostStore({ clock });
+  const store = new HostStore({ clock, maxHosts });
   return { app: createApp({ ...options, store, clock }), clock, store };
 }
 

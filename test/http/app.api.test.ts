@@ -80,6 +80,7 @@ describe('a store that answers with promises', () => {
     const app = createApp({
       clock,
       store: {
+        maxHosts: inner.maxHosts,
         record: async (...args) => inner.record(...args),
         recordBatch: async (...args) => inner.recordBatch(...args),
         report: async (...args) => inner.report(...args),
