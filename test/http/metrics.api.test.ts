@@ -130,6 +130,7 @@ describe('GET /metrics', () => {
       const inner = new HostStore({ clock });
       inner.record('web-01', { timeSec: T0_SEC, cpuLoad: 1, memLoad: 2 });
       const asyncStore: Store = {
+        maxHosts: inner.maxHosts,
         record: async (...args) => inner.record(...args),
         recordBatch: async (...args) => inner.recordBatch(...args),
         report: async (...args) => inner.report(...args),
