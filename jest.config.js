@@ -4,4 +4,6 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Browser tests need Chromium; they run with `npm run test:e2e` (jest.browser.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$'],
 };

@@ -6,6 +6,7 @@ import express, { Express, Request, Response } from 'express';
 import { accessLog } from './http/access-log';
 import { PROTECTED_PATHS, bearerAuth } from './http/auth';
 import { BulkLimits } from './http/bulk';
+import { dashboardRouter } from './http/dashboard';
 import { errorHandler } from './http/errors';
 import { AppMetrics } from './http/metrics';
 import { methodNotAllowed, perfRouter } from './http/routes';
@@ -53,6 +54,8 @@ export function createApp(options: AppOptions = {}): Express {
     .all(methodNotAllowed(['GET', 'HEAD']));
 
   app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits }));
+  // After the API, so /perf requests never touch the file system looking for a page.
+  app.use(dashboardRouter());
 
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `no route for ${req.method} ${req.path}` });

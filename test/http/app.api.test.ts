@@ -12,7 +12,7 @@ describe('GET /healthz', () => {
 });
 
 describe('unknown routes', () => {
-  it.each(['/', '/nothing', '/perf/web-01/last_hour/extra', '/perf//last_hour'])('answer 404 JSON for GET %s', async (path) => {
+  it.each(['/nothing', '/js/nothing.js', '/vendor/uplot/nothing.js', '/perf/web-01/last_hour/extra', '/perf//last_hour'])('answer 404 JSON for GET %s', async (path) => {
     const res = await request(testApp().app).get(path).expect(404);
     expect(res.body).toEqual({ error: `no route for GET ${path}` });
   });

@@ -89,9 +89,14 @@ describe('token auth', () => {
       await request(app).get('/healthz').expect(200, { status: 'ok' });
     });
 
-    it.each(['/', '/perfx', '/nothing'])('does not guard %s, which is not under /perf or /metrics', async (path) => {
+    it.each(['/perfx', '/nothing'])('does not guard %s, which is not under /perf or /metrics', async (path) => {
       const { app } = securedApp();
       await request(app).get(path).expect(404, { error: `no route for GET ${path}` });
+    });
+
+    it('does not guard the dashboard page at /', async () => {
+      const { app } = securedApp();
+      await request(app).get('/').expect(200);
     });
 
     it('does not forget a host for a DELETE without the token', async () => {

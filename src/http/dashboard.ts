@@ -1,0 +1,23 @@
+/*
+ * The dashboard: static files from public/ (plain ES modules and CSS, no build step) and
+ * uPlot served from its installed package, so the page works offline and behind a strict
+ * Content-Security-Policy (no inline script or style anywhere).
+ */
+import path from 'node:path';
+import express, { Router } from 'express';
+import { methodNotAllowed } from './routes';
+
+/** public/ sits next to src/ and dist/, so the same path works from source and from the build. */
+export const PUBLIC_DIR = path.resolve(__dirname, '..', '..', 'public');
+
+/** uPlot's dist/ folder, wherever npm installed it. */
+export const UPLOT_DIR = path.dirname(require.resolve('uplot'));
+
+export function dashboardRouter(): Router {
+  const router = express.Router();
+  // Only GET and HEAD reach the files; any other method on / gets the 405 every route gives.
+  router.use('/vendor/uplot', express.static(UPLOT_DIR, { index: false }));
+  router.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+  router.route('/').all(methodNotAllowed(['GET', 'HEAD']));
+  return router;
+}

@@ -1,0 +1,264 @@
+import path from 'node:path';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { DashboardServer, SeedSample, collectPageErrors, countPixels, launchBrowser, postSamples, startDashboardServer } from '../helpers/browser';
+import { ROOT_DIR } from '../helpers/server-process';
+
+jest.setTimeout(60_000);
+
+// The page refreshes every 5 s; waits that span a refresh allow for two.
+const REFRESH_WAIT_MS = 12_000;
+const SCREENSHOT_PATH = path.join(ROOT_DIR, 'docs', 'dashboard.png');
+const HOST_SCREENSHOT_PATH = path.join(ROOT_DIR, 'docs', 'dashboard-host.png');
+const CPU_RGB: [number, number, number] = [0x1d, 0x4e, 0xd8];
+const MEMORY_RGB: [number, number, number] = [0xb4, 0x53, 0x09];
+const TOKEN = 's3cret-token';
+
+/**
+ * A fleet with a day of history: web hosts reporting now, with a gap in web-02's last hour,
+ * and db-01 silent for 10 minutes, so stale. The newest samples carry round values to assert.
+ */
+function fleetHistory(nowSec: number): SeedSample[] {
+  const samples: SeedSample[] = [];
+  const wave = (i: number, phase: number, base: number, swing: number): number => Math.round((base + swing * Math.sin(i / 6 + phase)) * 10) / 10;
+  ['web-01', 'web-02', 'web-03'].forEach((host, h) => {
+    for (let hour = 23; hour >= 1; hour--) {
+      for (const offsetSec of [0, 1800]) {
+        const i = hour + offsetSec / 1200;
+        samples.push({ host, time: nowSec - hour * 3600 + offsetSec, cpuload: wave(i, h, 35, 20), memload: wave(i, h + 1, 55, 10) });
+      }
+    }
+    for (let minute = 59; minute >= 1; minute--) {
+      if (host === 'web-02' && minute >= 20 && minute <= 28) continue; // an outage, shown as a gap
+      for (const offsetSec of [0, 20, 40]) {
+        const i = minute + offsetSec / 30;
+        samples.push({ host, time: nowSec - minute * 60 + offsetSec, cpuload: wave(i, h, 30 + 10 * h, 15), memload: wave(i, h + 2, 50, 8) });
+      }
+    }
+    for (let second = 40; second >= 1; second--) {
+      samples.push({ host, time: nowSec - second, cpuload: wave(second, h, 25 + 10 * h, 12), memload: wave(second, h, 45, 3) });
+      samples.push({ host, time: nowSec - second, cpuload: wave(second + 4, h, 25 + 10 * h, 12), memload: wave(second + 4, h, 45, 3) });
+    }
+  });
+  samples.push({ host: 'web-01', cpuload: 12.5, memload: 40.1 });
+  samples.push({ host: 'web-02', cpuload: 63, memload: 71.25 });
+  samples.push({ host: 'web-03', cpuload: 88.8, memload: 52 });
+  for (let minute = 50; minute >= 10; minute -= 5) samples.push({ host: 'db-01', time: nowSec - minute * 60, cpuload: 5 + minute / 10, memload: 55 });
+  samples.push({ host: 'db-01', time: nowSec - 600, cpuload: 7, memload: 55 });
+  return samples;
+}
+
+/** The fleet table as text, one array of cells per row. */
+function fleetRows(page: Page): Promise<string[][]> {
+  return page.$$eval('#fleet-table tbody tr', (rows) =>
+    rows.map((row) => Array.from(row.querySelectorAll('th, td')).slice(0, 5).map((cell) => (cell.textContent ?? '').trim())),
+  );
+}
+
+/** Intervals holding samples in a host's report, straight from the API. */
+async function sampledIntervals(baseUrl: string, host: string, mode: string): Promise<number> {
+  const res = await fetch(`${baseUrl}/perf/${host}/${mode}?fill=true`);
+  return ((await res.json()) as { samples: number }[]).filter((i) => i.samples > 0).length;
+}
+
+describe('the dashboard in Chromium', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let server: DashboardServer | undefined;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1200, height: 720 }, timezoneId: 'UTC', locale: 'en-GB' });
+    page = await context.newPage();
+    errors = collectPageErrors(page);
+  });
+
+  afterEach(async () => {
+    await context.close();
+    await server?.stop();
+    server = undefined;
+  });
+
+  describe('before any host has reported', () => {
+    it('shows the empty state with the commands to start reporting', async () => {
+      server = await startDashboardServer();
+
+      await page.goto(server.baseUrl);
+
+      await page.locator('#fleet-empty').waitFor({ state: 'visible' });
+      expect(await page.locator('#fleet-empty strong').textContent()).toBe('No host has reported yet.');
+      expect(await page.locator('#fleet-empty code').first().textContent()).toBe(`SERVERTRACK_URL=${server.baseUrl} sh examples/agent.sh`);
+      expect(await page.locator('#fleet-table').isHidden()).toBe(true);
+      expect(errors).toEqual([]);
+    });
+  });
+
+  describe('with a fleet reporting', () => {
+    beforeEach(async () => {
+      server = await startDashboardServer();
+      await postSamples(server.baseUrl, fleetHistory(Math.floor(Date.now() / 1000)));
+    });
+
+    it('lists every host with its latest values and a last-hour sparkline, and marks silent hosts stale', async () => {
+      await page.goto(server!.baseUrl);
+      await page.locator('#fleet-table tbody tr').first().waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('td.spark[data-samples]').length === 4);
+
+      const rows = await fleetRows(page);
+      expect(rows.map((cells) => cells.slice(0, 4))).toEqual([
+        ['db-01', 'stale', '7.0 %', '55.0 %'],
+        ['web-01', 'live', '12.5 %', '40.1 %'],
+        ['web-02', 'live', '63.0 %', '71.3 %'],
+        ['web-03', 'live', '88.8 %', '52.0 %'],
+      ]);
+      expect(rows[0][4]).toBe('10 min ago');
+      expect(await page.locator('tr[data-host="db-01"]').getAttribute('class')).toBe('stale');
+      for (const host of ['db-01', 'web-01', 'web-02', 'web-03']) {
+        const sparkSamples = await page.locator(`tr[data-host="${host}"] td.spark`).getAttribute('data-samples');
+        expect(sparkSamples).toBe(String(await sampledIntervals(server!.baseUrl, host, 'last_hour')));
+        expect(await countPixels(page, `tr[data-host="${host}"] td.spark canvas`, CPU_RGB)).toBeGreaterThan(20);
+      }
+      expect(errors).toEqual([]);
+
+      const table = await page.locator('#fleet-table').boundingBox();
+      await page.screenshot({ path: SCREENSHOT_PATH, clip: { x: 0, y: 0, width: 1200, height: table!.y + table!.height + 48 } });
+    });
+
+    it('updates values in place on refresh, without rebuilding the rows', async () => {
+      await page.goto(server!.baseUrl);
+      await page.locator('tr[data-host="web-01"]').waitFor();
+      await page.$eval('tr[data-host="web-01"]', (row) => row.setAttribute('data-test-mark', 'kept'));
+
+      await postSamples(server!.baseUrl, [{ host: 'web-01', cpuload: 33.3, memload: 44.4 }]);
+
+      await page.locator('tr[data-host="web-01"] td.cpu', { hasText: '33.3 %' }).waitFor({ timeout: REFRESH_WAIT_MS });
+      expect(await page.locator('tr[data-host="web-01"] td.memory').textContent()).toBe('44.4 %');
+      expect(await page.locator('tr[data-host="web-01"]').getAttribute('data-test-mark')).toBe('kept');
+      expect(await page.locator('tr[data-host="web-01"] td.spark canvas').count()).toBe(1);
+    });
+
+    it('opens a host and draws the last minute, hour and day as mean lines over min-max bands', async () => {
+      await page.goto(server!.baseUrl);
+      await page.getByRole('link', { name: 'web-02' }).click();
+
+      await page.waitForFunction(() => document.querySelectorAll('#host-view figure[data-samples]').length === 3);
+      expect(page.url()).toBe(`${server!.baseUrl}/#/host/web-02`);
+      expect(await page.locator('#host-title').textContent()).toBe('web-02');
+      expect(await page.locator('[data-field="cpuload"]').textContent()).toBe('63.0 %');
+      expect(await page.locator('[data-field="memload"]').textContent()).toBe('71.3 %');
+      expect(await page.locator('[data-field="status"]').textContent()).toBe('live');
+      for (const mode of ['last_minute', 'last_hour', 'last_day']) {
+        const figure = `#host-view figure[data-mode="${mode}"]`;
+        expect(await page.locator(figure).getAttribute('data-samples')).toBe(String(await sampledIntervals(server!.baseUrl, 'web-02', mode)));
+        expect(await countPixels(page, `${figure} canvas`, CPU_RGB)).toBeGreaterThan(100);
+        expect(await countPixels(page, `${figure} canvas`, MEMORY_RGB)).toBeGreaterThan(100);
+      }
+      expect(await page.locator('#host-view figure[data-mode="last_hour"] .u-legend .u-label').allTextContents()).toEqual([
+        'Time',
+        'CPU',
+        'CPU min',
+        'CPU max',
+        'Memory',
+        'Memory min',
+        'Memory max',
+      ]);
+      expect(errors).toEqual([]);
+
+      await page.screenshot({ path: HOST_SCREENSHOT_PATH, fullPage: true });
+    });
+
+    it('says so when the host in the address is not known', async () => {
+      await page.goto(`${server!.baseUrl}/#/host/nobody`);
+
+      await page.locator('#host-missing').waitFor({ state: 'visible' });
+      expect(await page.locator('#host-missing').textContent()).toBe('No host named “nobody” is known: it never reported, was deleted, or has been silent for a day.');
+      expect(await page.locator('#host-view figure:visible').count()).toBe(0);
+    });
+
+    it('shows the unreachable state while the server is gone, keeping the last data, and recovers', async () => {
+      await page.goto(server!.baseUrl);
+      await page.locator('tr[data-host="web-01"]').waitFor();
+      const { port } = new URL(server!.baseUrl);
+      const store = server!.store;
+
+      await server!.stop();
+      server = undefined;
+
+      const banner = page.getByRole('alert');
+      await banner.waitFor({ state: 'visible', timeout: REFRESH_WAIT_MS });
+      expect(await banner.textContent()).toBe('Server unreachable (no connection). Showing the last data received; retrying every 5 s.');
+      expect(await page.locator('#fleet-table tbody tr').count()).toBe(4);
+      expect(await page.locator('body').getAttribute('class')).toBe('unreachable');
+
+      server = await startDashboardServer({ store, port: Number(port) });
+      await banner.waitFor({ state: 'hidden', timeout: REFRESH_WAIT_MS });
+      expect(await page.locator('body').getAttribute('class')).toBe('');
+    });
+  });
+
+  describe('when the server requires a token', () => {
+    beforeEach(async () => {
+      server = await startDashboardServer({ authTokens: [TOKEN] });
+      await postSamples(server.baseUrl, [{ host: 'web-01', cpuload: 12.5, memload: 40.1 }], TOKEN);
+    });
+
+    it('asks for it once, keeps it in local storage and sends it as a Bearer token', async () => {
+      await page.goto(server!.baseUrl);
+      const dialog = page.getByRole('dialog', { name: 'Access token' });
+      await dialog.waitFor({ state: 'visible' });
+      expect(await page.locator('#token-reason').textContent()).toBe('This server only answers requests that carry its token.');
+
+      await page.getByRole('textbox', { name: 'Token (SERVERTRACK_TOKEN on the server)' }).fill(TOKEN);
+      await page.getByRole('button', { name: 'Use token' }).click();
+
+      await page.locator('tr[data-host="web-01"]').waitFor();
+      expect(await dialog.isHidden()).toBe(true);
+      expect(await page.evaluate(() => localStorage.getItem('servertrack.token'))).toBe(TOKEN);
+
+      const authorizations: (string | undefined)[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname.startsWith('/perf')) authorizations.push(request.headers().authorization);
+      });
+      await page.reload();
+      await page.locator('tr[data-host="web-01"] td.spark[data-samples]').waitFor();
+      expect(await dialog.isHidden()).toBe(true);
+      expect(authorizations.length).toBeGreaterThan(0);
+      expect(new Set(authorizations)).toEqual(new Set([`Bearer ${TOKEN}`]));
+      // 401s during the first load are expected console errors; nothing else.
+      expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    });
+
+    it('asks again, saying why, when the saved token is no longer accepted', async () => {
+      await page.goto(server!.baseUrl);
+      await page.evaluate(() => localStorage.setItem('servertrack.token', 'rotated-away'));
+      await page.reload();
+
+      await page.getByRole('dialog', { name: 'Access token' }).waitFor({ state: 'visible' });
+      expect(await page.locator('#token-reason').textContent()).toBe('The saved token was not accepted. Enter the current one.');
+      await page.getByRole('textbox', { name: 'Token (SERVERTRACK_TOKEN on the server)' }).fill(TOKEN);
+      await page.getByRole('button', { name: 'Use token' }).click();
+
+      await page.locator('tr[data-host="web-01"]').waitFor();
+      expect(await page.evaluate(() => localStorage.getItem('servertrack.token'))).toBe(TOKEN);
+    });
+  });
+
+  describe('the page itself', () => {
+    it('is served without a token even when the API requires one', async () => {
+      server = await startDashboardServer({ authTokens: [TOKEN] });
+
+      const response = await page.goto(server.baseUrl);
+
+      expect(response?.status()).toBe(200);
+      expect(await page.title()).toBe('ServerTrack: hosts');
+    });
+  });
+});

@@ -1,0 +1,101 @@
+// The page-side callbacks below run in Chromium and use DOM types; src/ is built without them.
+/// <reference lib="dom" />
+/*
+ * What the browser tests share: Debian's Chromium launched by playwright-core (no browser
+ * download, ever), and the real app listening on a port behind a strict Content-Security-Policy,
+ * so any inline script or style in the page would be blocked and show up as an error.
+ */
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import express from 'express';
+import { Browser, Page, chromium } from 'playwright-core';
+import { createApp } from '../../src/app';
+import { HostStore } from '../../src/store/host-store';
+import { systemClock } from '../../src/store/time';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+
+export function launchBrowser(): Promise<Browser> {
+  // --no-sandbox: CI runs as root, where Chromium refuses its sandbox.
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox'] });
+}
+
+export interface DashboardServer {
+  baseUrl: string;
+  store: HostStore;
+  /** Stops listening and cuts every connection, as a crashed or stopped server would. */
+  stop(): Promise<void>;
+}
+
+export interface DashboardServerOptions {
+  store?: HostStore;
+  authTokens?: string[];
+  port?: number; // 0 (a free one) unless a test restarts a server where the page expects it
+}
+
+export async function startDashboardServer(options: DashboardServerOptions = {}): Promise<DashboardServer> {
+  const store = options.store ?? new HostStore({ clock: systemClock });
+  const app = express();
+  app.use((_req, res, next) => {
+    res.set('Content-Security-Policy', STRICT_CSP);
+    next();
+  });
+  app.use(createApp({ store, clock: systemClock, authTokens: options.authTokens }));
+  const server: Server = app.listen(options.port ?? 0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    store,
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export interface SeedSample {
+  host: string;
+  cpuload: number;
+  memload: number;
+  time?: number;
+}
+
+export async function postSamples(baseUrl: string, samples: SeedSample[], token?: string): Promise<void> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${baseUrl}/perf`, { method: 'POST', headers, body: JSON.stringify(samples) });
+  if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
+}
+
+/** Errors the page reported: uncaught exceptions, console errors, CSP violations. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return errors;
+}
+
+/** Pixels of one colour in a canvas, to tell a drawn chart from an empty frame. */
+export function countPixels(page: Page, canvasSelector: string, rgb: [number, number, number]): Promise<number> {
+  return page.$eval(
+    canvasSelector,
+    (canvas, [r, g, b]) => {
+      const c = canvas as HTMLCanvasElement;
+      const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let count = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (Math.abs(pixels[i] - r) < 24 && Math.abs(pixels[i + 1] - g) < 24 && Math.abs(pixels[i + 2] - b) < 24 && pixels[i + 3] > 200) count++;
+      }
+      return count;
+    },
+    rgb,
+  );
+}
