@@ -30,7 +30,19 @@ function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: num
 
 const LAYOUT = layRings();
 
-class HostEntry {
+/** The rings of every host, in slot order; a snapshot records slots by their index here. */
+export const RINGS: readonly Ring[] = LAYOUT.rings;
+export const SLOT_COUNT = LAYOUT.slotCount;
+
+/** Everything kept about one host: its rings and its newest sample. */
+export interface HostState {
+  readonly series: SeriesBuffer;
+  lastSeenSec: number;
+  lastCpuLoad: number;
+  lastMemLoad: number;
+}
+
+class HostEntry implements HostState {
   readonly series: SeriesBuffer = allocateSeries(LAYOUT.slotCount);
   lastSeenSec = Number.NEGATIVE_INFINITY;
   lastCpuLoad = 0;
@@ -140,6 +152,30 @@ export class HostStore implements Store {
       if (this.expireIfStale(host, entry, nowSec)) forgotten++;
     }
     return forgotten;
+  }
+
+  /**
+   * Every host still inside the last_day window at `nowSec`, with its state in place (not a
+   * copy). A Map iterator stays valid while the map changes: hosts added later are visited,
+   * deleted ones skipped. So a snapshot can pull hosts a chunk at a time across many event
+   * loop turns, copying each state before it yields.
+   */
+  *states(nowSec: number = this.clock()): Generator<[string, Readonly<HostState>]> {
+    const oldestSec = windowStart(LONGEST, nowSec);
+    for (const entry of this.entries) {
+      if (entry[1].lastSeenSec >= oldestSec) yield entry;
+    }
+  }
+
+  /** Adds `host` with empty rings and the given newest sample, for a snapshot loader to fill; undefined if it is already held. */
+  restore(host: string, newest: { lastSeenSec: number; lastCpuLoad: number; lastMemLoad: number }): HostState | undefined {
+    if (this.entries.has(host)) return undefined;
+    const entry = new HostEntry();
+    entry.lastSeenSec = newest.lastSeenSec;
+    entry.lastCpuLoad = newest.lastCpuLoad;
+    entry.lastMemLoad = newest.lastMemLoad;
+    this.entries.set(host, entry);
+    return entry;
   }
 
   private liveEntry(host: string, nowSec: number): HostEntry | undefined {

@@ -14,7 +14,8 @@
  */
 import { Resolution, windowStart } from './modes';
 
-const STATS_PER_SLOT = 6;
+/** Float64 statistics per slot, in this order: cpuSum, memSum, cpuMin, cpuMax, memMin, memMax. */
+export const STATS_PER_SLOT = 6;
 const CPU_SUM = 0;
 const MEM_SUM = 1;
 const CPU_MIN = 2;

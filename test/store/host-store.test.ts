@@ -454,4 +454,39 @@ describe('HostStore', () => {
       expect(store.size).toBe(0);
     });
   });
+
+  describe('states and restore, for snapshots', () => {
+    it('lists live hosts in the order they were first seen, skipping those silent for a day', () => {
+      const { store } = newStore();
+      store.record('web-2', { timeSec: NOW_SEC, cpuLoad: 1, memLoad: 2 });
+      store.record('old-1', { timeSec: HOUR_SEC - 23 * SECONDS_PER_HOUR, cpuLoad: 3, memLoad: 4 });
+      store.record('web-1', { timeSec: NOW_SEC - 1, cpuLoad: 5, memLoad: 6 });
+      const later = NOW_SEC + SECONDS_PER_HOUR; // old-1's hour has left the last_day window
+      expect([...store.states(later)].map(([host, state]) => [host, state.lastSeenSec, state.lastCpuLoad, state.lastMemLoad])).toEqual([
+        ['web-2', NOW_SEC, 1, 2],
+        ['web-1', NOW_SEC - 1, 5, 6],
+      ]);
+    });
+
+    it('visits a host added while the iteration is paused, and skips one deleted meanwhile', () => {
+      const { store } = newStore();
+      store.record('a', { timeSec: NOW_SEC, cpuLoad: 1, memLoad: 1 });
+      store.record('b', { timeSec: NOW_SEC, cpuLoad: 1, memLoad: 1 });
+      const states = store.states(NOW_SEC);
+      expect(states.next().value?.[0]).toBe('a');
+      store.forget('b');
+      store.record('c', { timeSec: NOW_SEC, cpuLoad: 1, memLoad: 1 });
+      expect([...states].map(([host]) => host)).toEqual(['c']);
+    });
+
+    it('restores a new host with empty rings and its newest sample, and refuses a known one', () => {
+      const { store } = newStore();
+      const state = store.restore('web-1', { lastSeenSec: NOW_SEC, lastCpuLoad: 12.5, lastMemLoad: 40 });
+      expect(state?.series.meta.every((v) => v === 0)).toBe(true);
+      expect(store.hosts()).toEqual([{ host: 'web-1', lastSeenSec: NOW_SEC, cpuLoad: 12.5, memLoad: 40 }]);
+      expect(store.report('web-1', 'last_minute')).toEqual(windowOf('last_minute', FIRST_SEC_AT_NOW.last_minute));
+      expect(store.restore('web-1', { lastSeenSec: NOW_SEC, lastCpuLoad: 0, lastMemLoad: 0 })).toBeUndefined();
+      expect(store.hosts()).toEqual([{ host: 'web-1', lastSeenSec: NOW_SEC, cpuLoad: 12.5, memLoad: 40 }]);
+    });
+  });
 });
