@@ -18,6 +18,8 @@ export interface Config {
   bulkMaxBytes: number; // SERVERTRACK_BULK_MAX_BYTES, default 10485760 (10 MiB): body size of POST /perf
   maxHosts: number; // SERVERTRACK_MAX_HOSTS, default 100000: hosts tracked at once; a new one beyond gets 503
   authTokens: string[]; // SERVERTRACK_TOKEN, default none (open): comma-separated bearer tokens for /perf and /metrics
+  snapshotPath: string | undefined; // SERVERTRACK_SNAPSHOT, default unset (memory only): file to load at start and write to
+  snapshotIntervalSec: number; // SERVERTRACK_SNAPSHOT_INTERVAL, default 60: seconds between snapshot writes
 }
 
 type Env = Record<string, string | undefined>;
@@ -71,5 +73,7 @@ export function loadConfig(env: Env = process.env): Config {
     bulkMaxBytes: integerSetting(env, 'SERVERTRACK_BULK_MAX_BYTES', DEFAULT_BULK_LIMITS.maxBytes, 1, 1024 * 1024 * 1024),
     maxHosts: integerSetting(env, 'SERVERTRACK_MAX_HOSTS', DEFAULT_MAX_HOSTS, 1, 100_000_000),
     authTokens: tokensSetting(env),
+    snapshotPath: env.SERVERTRACK_SNAPSHOT === undefined || env.SERVERTRACK_SNAPSHOT === '' ? undefined : env.SERVERTRACK_SNAPSHOT,
+    snapshotIntervalSec: integerSetting(env, 'SERVERTRACK_SNAPSHOT_INTERVAL', 60, 1, 86_400),
   };
 }

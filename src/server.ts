@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { Config, describeSettings, loadConfig } from './config';
 import { createHttpServer } from './http/http-server';
 import { Logger, createLogger } from './logger';
+import { Snapshotter } from './snapshot/snapshotter';
 import { HostStore } from './store/host-store';
 import { MS_PER_SECOND, systemClock } from './store/time';
 
@@ -31,6 +32,11 @@ export function packageVersion(): string {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const clock = systemClock;
   const store = new HostStore({ clock, maxHosts: config.maxHosts });
+  const snapshots =
+    config.snapshotPath === undefined
+      ? undefined
+      : new Snapshotter({ store, clock, logger, filePath: config.snapshotPath, intervalSec: config.snapshotIntervalSec });
+  snapshots?.load(); // before listening: nothing is served from a half-loaded store
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
   const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens });
   const server = createHttpServer(app).listen(config.port, config.host);
@@ -42,8 +48,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Forgetting silent hosts is O(hosts), so it runs on a timer, never inside a request.
   const sweeper = setInterval(() => store.sweep(), config.sweepIntervalSec * MS_PER_SECOND);
   sweeper.unref();
+  snapshots?.start();
 
-  const close = (): Promise<void> =>
+  const closeHttp = (): Promise<void> =>
     new Promise((resolve) => {
       clearInterval(sweeper);
       // Past the grace period, connections still busy are cut so shutdown is bounded.
@@ -58,6 +65,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       });
       server.closeIdleConnections();
     });
+  // The last snapshot is written once no request can change the store any more.
+  const close = async (): Promise<void> => {
+    await closeHttp();
+    await snapshots?.stop();
+  };
 
   return { server, port: (server.address() as AddressInfo).port, close };
 }
@@ -72,11 +84,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing in-flight requests');
-    void running.close().then(() => {
-      logger.info('stopped');
-      logger.flush();
-      process.exit(0);
-    });
+    running.close().then(
+      () => {
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      },
+      () => {
+        logger.flush(); // the failure is already logged
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       bulkMaxBytes: 10_485_760,
       maxHosts: 100_000,
       authTokens: [],
+      snapshotPath: undefined,
+      snapshotIntervalSec: 60,
     });
   });
 
@@ -27,6 +29,8 @@ describe('loadConfig', () => {
         SERVERTRACK_BULK_MAX_BYTES: '65536',
         SERVERTRACK_MAX_HOSTS: '7',
         SERVERTRACK_TOKEN: 'old-token,new-token',
+        SERVERTRACK_SNAPSHOT: '/var/lib/servertrack/snapshot.bin',
+        SERVERTRACK_SNAPSHOT_INTERVAL: '300',
       }),
     ).toEqual({
       port: 0,
@@ -38,6 +42,8 @@ describe('loadConfig', () => {
       bulkMaxBytes: 65_536,
       maxHosts: 7,
       authTokens: ['old-token', 'new-token'],
+      snapshotPath: '/var/lib/servertrack/snapshot.bin',
+      snapshotIntervalSec: 300,
     });
   });
 
@@ -51,6 +57,7 @@ describe('loadConfig', () => {
     [{ SERVERTRACK_BULK_MAX_BYTES: '10MiB' }, "SERVERTRACK_BULK_MAX_BYTES must be an integer from 1 to 1073741824, got '10MiB'"],
     [{ SERVERTRACK_MAX_HOSTS: '0' }, "SERVERTRACK_MAX_HOSTS must be an integer from 1 to 100000000, got '0'"],
     [{ SERVERTRACK_MAX_HOSTS: '1e5' }, "SERVERTRACK_MAX_HOSTS must be an integer from 1 to 100000000, got '1e5'"],
+    [{ SERVERTRACK_SNAPSHOT_INTERVAL: '0' }, "SERVERTRACK_SNAPSHOT_INTERVAL must be an integer from 1 to 86400, got '0'"],
     [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
   ])('rejects %p', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

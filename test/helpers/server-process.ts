@@ -40,6 +40,9 @@ export function startServerProcess(env: Record<string, string> = {}): Promise<Se
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+    });
   });
 }
