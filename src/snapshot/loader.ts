@@ -130,6 +130,10 @@ function readInto(reader: ChecksummedReader, store: HostStore, nowSec: number): 
     const head = decodeRecordHead(reader.take(RECORD_HEAD_BYTES, where));
     const slots = reader.take(head.liveSlots.length * SLOT_BYTES, where);
     if (head.lastSeenSec < oldestSec) continue;
+    if (store.size >= store.maxHosts) {
+      // Dropping hosts to fit would lose history without a word; the operator decides.
+      throw new SnapshotFormatError(`holds more live hosts than the cap of ${store.maxHosts}; raise SERVERTRACK_MAX_HOSTS or move the file away`);
+    }
     const state = store.restore(host, head);
     if (state === undefined) throw new SnapshotFormatError(`corrupt: ${where} repeats host '${host}'`);
     decodeSlots(slots, head.liveSlots, state, nowSec, `${where} ('${host}')`);

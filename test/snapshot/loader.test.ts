@@ -70,6 +70,21 @@ describe('loadSnapshot', () => {
     });
   });
 
+  describe('when the file holds more live hosts than the host cap', () => {
+    it('refuses it, naming the cap and the setting to raise', () => {
+      const store = new HostStore({ clock: fakeClock(NOW_SEC), maxHosts: 1 });
+      expect(() => loadSnapshot(file, store, NOW_SEC)).toThrow(
+        `snapshot ${file}: holds more live hosts than the cap of 1; raise SERVERTRACK_MAX_HOSTS or move the file away`,
+      );
+    });
+
+    it('loads it when the hosts over the cap have expired', () => {
+      const laterSec = NOW_SEC + 24 * SECONDS_PER_HOUR;
+      const store = new HostStore({ clock: fakeClock(laterSec), maxHosts: 1 });
+      expect(loadSnapshot(file, store, laterSec)).toMatchObject({ hosts: 0, droppedHosts: 2 });
+    });
+  });
+
   describe('when there is no file yet', () => {
     it('answers undefined and leaves the store empty', () => {
       const store = emptyStore();
