@@ -6,6 +6,8 @@
  *   rename  when the complete temporary file is about to replace the snapshot
  */
 'use strict';
+// A --require preload runs as plain CommonJS before any TypeScript, so require() it is.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const fsp = require('node:fs/promises');
 
 const crashAt = process.env.SERVERTRACK_TEST_CRASH_AT;
