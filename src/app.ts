@@ -9,6 +9,7 @@ import { BulkLimits } from './http/bulk';
 import { dashboardRouter } from './http/dashboard';
 import { errorHandler } from './http/errors';
 import { AppMetrics } from './http/metrics';
+import { openApiHandler } from './http/openapi';
 import { methodNotAllowed, perfRouter } from './http/routes';
 import { Logger, silentLogger } from './logger';
 import { HostStore } from './store/host-store';
@@ -51,6 +52,11 @@ export function createApp(options: AppOptions = {}): Express {
   app
     .route('/metrics')
     .get(metrics.handler())
+    .all(methodNotAllowed(['GET', 'HEAD']));
+
+  app
+    .route('/openapi.json')
+    .get(openApiHandler())
     .all(methodNotAllowed(['GET', 'HEAD']));
 
   app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits }));

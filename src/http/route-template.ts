@@ -43,7 +43,8 @@ export function matchTemplate(templates: readonly string[], path: string): strin
     if (pattern.length !== parts.length) continue;
     let fits = true;
     for (let i = 0; i < pattern.length && fits; i++) {
-      fits = pattern[i].startsWith(':') ? parts[i] !== '' : pattern[i] === parts[i];
+      // Express matches paths case-insensitively by default, so '/PERF/x' is '/perf/:host'.
+      fits = pattern[i].startsWith(':') ? parts[i] !== '' : pattern[i].toLowerCase() === parts[i].toLowerCase();
     }
     if (fits) return template;
   }

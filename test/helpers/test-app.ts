@@ -3,7 +3,8 @@
  * repeat: post a sample, read a report, read the host listing.
  */
 import { Express } from 'express';
-import request from 'supertest';
+import { Test } from 'supertest';
+import request from './api-request';
 import { AppOptions, createApp } from '../../src/app';
 import { HostStore } from '../../src/store/host-store';
 import { FakeClock, fakeClock } from './fake-clock';
@@ -26,7 +27,7 @@ export function testApp(startSec: number = T0_SEC, { maxHosts, ...options }: Tes
   return { app: createApp({ ...options, store, clock }), clock, store };
 }
 
-export function postSample(app: Express, host: string, fields: Record<string, string>): request.Test {
+export function postSample(app: Express, host: string, fields: Record<string, string>): Test {
   return request(app).post(`/perf/${host}`).type('form').send(fields);
 }
 

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../helpers/api-request';
 import { createApp } from '../../src/app';
 import { HostStore } from '../../src/store/host-store';
 import { fakeClock } from '../helpers/fake-clock';

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../helpers/api-request';
 import { memoryLogger } from '../helpers/memory-logger';
 import { T0_SEC, postSample, testApp, visibleState } from '../helpers/test-app';
 

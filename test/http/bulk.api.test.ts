@@ -1,4 +1,5 @@
-import request from 'supertest';
+import { Test } from 'supertest';
+import request from '../helpers/api-request';
 import { createApp } from '../../src/app';
 import { BulkLimits, DEFAULT_BULK_LIMITS } from '../../src/http/bulk';
 import { HostStore } from '../../src/store/host-store';
@@ -17,7 +18,7 @@ function ndjson(lines: unknown[]): string {
   return lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n';
 }
 
-function postNdjson(app: Parameters<typeof request>[0], body: string): request.Test {
+function postNdjson(app: Parameters<typeof request>[0], body: string): Test {
   return request(app).post('/perf').set('Content-Type', NDJSON).send(body);
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
+import request from '../helpers/api-request';
 import { PUBLIC_DIR, UPLOT_DIR } from '../../src/http/dashboard';
 import { testApp } from '../helpers/test-app';
 

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../helpers/api-request';
 import { T0_SEC, postSample, testApp } from '../helpers/test-app';
 
 describe('GET /perf', () => {

@@ -1,5 +1,5 @@
 import { Express } from 'express';
-import request from 'supertest';
+import request from '../helpers/api-request';
 import { createApp } from '../../src/app';
 import { AppMetrics } from '../../src/http/metrics';
 import { HostStore } from '../../src/store/host-store';

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../helpers/api-request';
 import { SAMPLE_BODY_LIMIT_BYTES } from '../../src/http/routes';
 import { T0_SEC, postSample, testApp, visibleState } from '../helpers/test-app';
 

@@ -28,6 +28,7 @@ describe('matchTemplate', () => {
     ['/perf/web-01', '/perf/:host'],
     ['/perf/web-01/', '/perf/:host'],
     ['/perf/web-01/last_hour', '/perf/:host/:mode'],
+    ['/PERF/Web-01', '/perf/:host'],
   ])('fits %s to %s', (path, template) => {
     expect(matchTemplate(templates, path)).toBe(template);
   });
