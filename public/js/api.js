@@ -1,6 +1,9 @@
 // Reads the JSON API with the saved token; a 401 asks for a token and tries again.
 import { askForToken, authHeaders, savedToken } from './token.js';
 
+// A server that accepts connections but never answers must still end in the unreachable state.
+const REQUEST_TIMEOUT_MS = 10_000;
+
 /** The server could not be reached, or answered with a server error. */
 export class UnreachableError extends Error {
   constructor(detail) {
@@ -20,9 +23,13 @@ export async function getJson(path) {
     const sentToken = savedToken();
     let response;
     try {
-      response = await fetch(path, { headers: { Accept: 'application/json', ...authHeaders() }, cache: 'no-store' });
-    } catch {
-      throw new UnreachableError('no connection');
+      response = await fetch(path, {
+        headers: { Accept: 'application/json', ...authHeaders() },
+        cache: 'no-store',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw new UnreachableError(err.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : 'no connection');
     }
     if (response.status === 401) {
       // Another request may have got a new token while this one was in flight: just retry.

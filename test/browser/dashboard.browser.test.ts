@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DashboardServer, SeedSample, collectPageErrors, countPixels, launchBrowser, postSamples, startDashboardServer } from '../helpers/browser';
@@ -201,6 +202,29 @@ describe('the dashboard in Chromium', () => {
       server = await startDashboardServer({ store, port: Number(port) });
       await banner.waitFor({ state: 'hidden', timeout: REFRESH_WAIT_MS });
       expect(await page.locator('body').getAttribute('class')).toBe('');
+    });
+  });
+
+  describe('when the server accepts connections but never answers', () => {
+    it('gives up on each request after 10 s and shows the unreachable state', async () => {
+      server = await startDashboardServer();
+      await postSamples(server.baseUrl, [{ host: 'web-01', cpuload: 12.5, memload: 40.1 }]);
+      await page.goto(server.baseUrl);
+      await page.locator('tr[data-host="web-01"]').waitFor();
+      const { hostname, port } = new URL(server.baseUrl);
+      await server.stop();
+      server = undefined;
+
+      const sockets: net.Socket[] = [];
+      const silent = net.createServer((socket) => sockets.push(socket)).listen(Number(port), hostname);
+      try {
+        const banner = page.getByRole('alert');
+        await banner.waitFor({ state: 'visible', timeout: REFRESH_WAIT_MS + 10_000 });
+        expect(await banner.textContent()).toBe('Server unreachable (no answer within 10 s). Showing the last data received; retrying every 5 s.');
+      } finally {
+        sockets.forEach((socket) => socket.destroy());
+        await new Promise((resolve) => silent.close(resolve));
+      }
     });
   });
 

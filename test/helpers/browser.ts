@@ -7,6 +7,7 @@
  */
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import os from 'node:os';
 import express from 'express';
 import { Browser, Page, chromium } from 'playwright-core';
 import { createApp } from '../../src/app';
@@ -16,6 +17,19 @@ import { systemClock } from '../../src/store/time';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+
+/**
+ * A non-loopback address of this machine when there is one. Browsers treat 127.0.0.1 and
+ * localhost as secure and exempt them from some policies (a CSP `upgrade-insecure-requests`
+ * turns every other http:// page's scripts into failing https:// requests), so the page is
+ * tested the way people reach a server: over plain HTTP at its network address.
+ */
+export function networkAddress(): string {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const address of addresses ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+  }
+  return '127.0.0.1';
+}
 
 export function launchBrowser(): Promise<Browser> {
   // --no-sandbox: CI runs as root, where Chromium refuses its sandbox.
@@ -43,13 +57,14 @@ export async function startDashboardServer(options: DashboardServerOptions = {})
     next();
   });
   app.use(createApp({ store, clock: systemClock, authTokens: options.authTokens }));
-  const server: Server = app.listen(options.port ?? 0, '127.0.0.1');
+  const host = networkAddress();
+  const server: Server = app.listen(options.port ?? 0, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   return {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    baseUrl: `http://${host}:${(server.address() as AddressInfo).port}`,
     store,
     stop: () =>
       new Promise((resolve) => {
