@@ -3,7 +3,8 @@ import { getJson, reportPath } from './api.js';
 import { sparkline, toSparkColumns } from './charts.js';
 import { epochSec, formatAge, formatPercent, isStale, setText } from './format.js';
 
-// Sparklines cost one request per host; a few at a time keeps the server and browser calm.
+// Sparklines cost one request per host, so only rows on screen get them, a few at a time:
+// a fleet of thousands costs as much per refresh as the twenty rows a screen shows.
 const SPARKLINE_CONCURRENCY = 6;
 
 const section = document.getElementById('fleet-view');
@@ -13,6 +14,23 @@ const empty = document.getElementById('fleet-empty');
 
 /** host name → { row, cells, plot } */
 const rows = new Map();
+/** Hosts whose row is on screen. */
+const onScreen = new Set();
+
+const visibility = new IntersectionObserver((changes) => {
+  const appeared = [];
+  for (const change of changes) {
+    const host = change.target.dataset.host;
+    if (!change.isIntersecting) onScreen.delete(host);
+    else if (!onScreen.has(host)) {
+      onScreen.add(host);
+      appeared.push(host);
+    }
+  }
+  // A row scrolled into view gets its sparkline now, not at the next refresh. A failure here
+  // is left to the next refresh, which shows it in the banner.
+  if (appeared.length > 0) refreshSparklines(appeared).catch(() => undefined);
+});
 
 function hostLink(host) {
   return `#/host/${encodeURIComponent(host)}`;
@@ -66,7 +84,7 @@ function order(hosts) {
 }
 
 async function refreshSparklines(hosts) {
-  const queue = hosts.map((h) => h.host);
+  const queue = [...hosts];
   const worker = async () => {
     for (let host = queue.shift(); host !== undefined; host = queue.shift()) {
       const { status, body } = await getJson(reportPath(host, 'last_hour'));
@@ -99,18 +117,21 @@ export const fleetView = {
       if (entry === undefined) {
         entry = createRow(summary.host);
         rows.set(summary.host, entry);
+        visibility.observe(entry.row);
       }
       updateRow(entry, summary, serverNowSec);
     }
     for (const [host, entry] of rows) {
       if (seen.has(host)) continue;
       entry.plot?.destroy();
+      visibility.unobserve(entry.row);
       entry.row.remove();
       rows.delete(host);
+      onScreen.delete(host);
     }
     order(hosts);
     empty.hidden = hosts.length > 0;
     table.hidden = hosts.length === 0;
-    await refreshSparklines(hosts);
+    await refreshSparklines(hosts.map((h) => h.host).filter((host) => onScreen.has(host)));
   },
 };

@@ -205,6 +205,29 @@ describe('the dashboard in Chromium', () => {
     });
   });
 
+  describe('with more hosts than fit on the screen', () => {
+    it('fetches sparklines only for rows on screen, and for others once they are scrolled to', async () => {
+      server = await startDashboardServer();
+      const hosts = Array.from({ length: 60 }, (_, i) => `host-${String(i).padStart(2, '0')}`);
+      await postSamples(server.baseUrl, hosts.map((host, i) => ({ host, cpuload: i, memload: 50 })));
+      const sparklineHosts = new Set<string>();
+      page.on('request', (request) => {
+        const match = /^\/perf\/([^/]+)\/last_hour$/.exec(new URL(request.url()).pathname);
+        if (match) sparklineHosts.add(match[1]);
+      });
+
+      await page.goto(server.baseUrl);
+      await page.locator('tr[data-host="host-00"] td.spark[data-samples="1"]').waitFor();
+      expect(await page.locator('tr[data-host="host-59"] td.spark').getAttribute('data-samples')).toBeNull();
+      expect(sparklineHosts.has('host-59')).toBe(false);
+      expect(sparklineHosts.size).toBeLessThan(20);
+
+      await page.locator('tr[data-host="host-59"]').scrollIntoViewIfNeeded();
+      await page.locator('tr[data-host="host-59"] td.spark[data-samples="1"]').waitFor();
+      expect(sparklineHosts.has('host-59')).toBe(true);
+    });
+  });
+
   describe('when the server accepts connections but never answers', () => {
     it('gives up on each request after 10 s and shows the unreachable state', async () => {
       server = await startDashboardServer();
