@@ -69,7 +69,11 @@ export interface Store {
   forget(host: string): MaybePromise<boolean>;
   /** How many hosts `hosts()` would list, without building the list; optional (metrics fall back to hosts()). */
   countHosts?(nowSec?: number): MaybePromise<number>;
+  /** Whether the store can serve requests now; absent for stores that always can (in memory). */
+  health?(): Promise<StoreHealth>;
 }
+
+export type StoreHealth = { ok: true } | { ok: false; reason: string };
 
 export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';

@@ -1,0 +1,87 @@
+/*
+ * The Lua scripts, loaded once per connection and called by SHA (ioredis defineCommand
+ * sends EVALSHA and falls back to EVAL on NOSCRIPT). The resolutions are written into the
+ * source from modes.ts, so Redis and the in-memory store cannot disagree about them.
+ * Bucket math uses the `now` passed in, never Redis's TIME: the clock stays injected.
+ */
+import { LONGEST, MODES, RESOLUTIONS } from '../modes';
+import { SLOT_BYTES } from './codec';
+
+const RINGS_LUA = MODES.map((mode) => `{${RESOLUTIONS[mode].bucketSeconds}, ${RESOLUTIONS[mode].bucketCount}}`).join(', ');
+const LONGEST_WINDOW_SEC = LONGEST.bucketSeconds * LONGEST.bucketCount;
+
+/**
+ * record: one sample of one host, atomically, into the bucket of its own time at every
+ * resolution whose window still covers it (the in-memory Ring.add rules), then `last`.
+ *   KEYS  ring keys in MODES order, then the `last` key (all in the host's slot)
+ *   ARGV[1]  nowSec timeSec cpuLoad memLoad as four little-endian doubles
+ *   ARGV[2]  '1': write only if the host is live (its newest sample is inside last_day), else return 0
+ * Returns 1 when written.
+ */
+export const RECORD_LUA = `
+local RINGS = {${RINGS_LUA}}
+local SLOT = ${SLOT_BYTES}
+local now, t, cpu, mem = struct.unpack('<dddd', ARGV[1])
+local lastKey = KEYS[#RINGS + 1]
+
+local function windowStart(bs, bc)
+  return math.floor(now / bs) * bs - (bc - 1) * bs
+end
+
+local last = redis.call('GET', lastKey)
+local lastSeen = nil
+if last then lastSeen = struct.unpack('<d', last) end
+if ARGV[2] == '1' and (lastSeen == nil or lastSeen < windowStart(${LONGEST.bucketSeconds}, ${LONGEST.bucketCount})) then
+  return 0
+end
+
+for r = 1, #RINGS do
+  local bs, bc = RINGS[r][1], RINGS[r][2]
+  if t >= windowStart(bs, bc) then
+    local index = math.floor(t / bs)
+    local start = index * bs
+    local offset = (index % bc) * SLOT
+    local slot = redis.call('GETRANGE', KEYS[r], offset, offset + SLOT - 1)
+    local s, n, cs, ms, cmin, cmax, mmin, mmax = 0, 0
+    if #slot == SLOT then s, n, cs, ms, cmin, cmax, mmin, mmax = struct.unpack('<I4I4dddddd', slot) end
+    if s == start and n ~= 0 then
+      if cpu < cmin then cmin = cpu end
+      if cpu > cmax then cmax = cpu end
+      if mem < mmin then mmin = mem end
+      if mem > mmax then mmax = mem end
+      slot = struct.pack('<I4I4dddddd', s, n + 1, cs + cpu, ms + mem, cmin, cmax, mmin, mmax)
+    elseif s > start then
+      slot = nil -- the slot holds a newer bucket (a clock went backwards): leave it
+    else
+      slot = struct.pack('<I4I4dddddd', start, 1, cpu, mem, cpu, cpu, mem, mem)
+    end
+    if slot then
+      redis.call('SETRANGE', KEYS[r], offset, slot)
+      redis.call('EXPIRE', KEYS[r], bs * bc)
+    end
+  end
+end
+
+if lastSeen == nil or t >= lastSeen then
+  redis.call('SET', lastKey, struct.pack('<ddd', t, cpu, mem), 'EX', ${LONGEST_WINDOW_SEC})
+end
+return 1
+`;
+
+/**
+ * admit: puts a host into the hosts sorted set, first trimming hosts whose newest sample
+ * left the day window, and refusing a new host when `cap` hosts are already live. One
+ * script, so two processes cannot both take the last free place.
+ *   KEYS[1]  the hosts sorted set
+ *   ARGV     host, timeSec (score), cutoffSec (oldest live time), cap (0 = none)
+ * Returns 1 when the host is in the set, 0 when the cap refused it.
+ */
+export const ADMIT_LUA = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+local cap = tonumber(ARGV[4])
+if cap > 0 and not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= cap then
+  return 0
+end
+redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
+return 1
+`;
