@@ -5,5 +5,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Browser tests need Chromium; they run with `npm run test:e2e` (jest.browser.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$'],
+  // The Redis tests need redis-server; they run with `npm run test:redis` (jest.redis.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '<rootDir>/test/redis/'],
 };

@@ -2,7 +2,7 @@
  * createApp wires routes, the 404 and the error middleware around a store and a clock.
  * It never listens: server.ts does, and tests drive the app through supertest.
  */
-import express, { Express, Request, Response } from 'express';
+import express, { Express, NextFunction, Request, Response } from 'express';
 import { accessLog } from './http/access-log';
 import { PROTECTED_PATHS, bearerAuth } from './http/auth';
 import { BulkLimits } from './http/bulk';
@@ -28,7 +28,7 @@ export interface AppOptions {
 
 export function createApp(options: AppOptions = {}): Express {
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? new HostStore({ clock });
+  const store: Store = options.store ?? new HostStore({ clock });
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? new AppMetrics({ store, clock });
 
@@ -44,8 +44,16 @@ export function createApp(options: AppOptions = {}): Express {
 
   app
     .route('/healthz')
-    .get((_req: Request, res: Response) => {
-      res.json({ status: 'ok' });
+    .get((_req: Request, res: Response, next: NextFunction) => {
+      if (store.health === undefined) {
+        res.json({ status: 'ok' });
+        return;
+      }
+      // 503 with the reason, so a load balancer stops routing here while the store is away.
+      store.health().then((health) => {
+        if (health.ok) res.json({ status: 'ok' });
+        else res.status(503).json({ status: 'unavailable', reason: health.reason });
+      }, next);
     })
     .all(methodNotAllowed(['GET', 'HEAD']));
 

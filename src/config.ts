@@ -6,6 +6,7 @@
 import { isBearerToken } from './http/auth';
 import { DEFAULT_BULK_LIMITS } from './http/bulk';
 import { LOG_LEVELS, LogLevel, isLogLevel } from './logger';
+import { StoreConfig, checkWorkers, loadStoreConfig, redactUrl } from './store-config';
 import { DEFAULT_MAX_HOSTS } from './store/host-store';
 
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   authTokens: string[]; // SERVERTRACK_TOKEN, default none (open): comma-separated bearer tokens for /perf and /metrics
   snapshotPath: string | undefined; // SERVERTRACK_SNAPSHOT, default unset (memory only): file to load at start and write to
   snapshotIntervalSec: number; // SERVERTRACK_SNAPSHOT_INTERVAL, default 60: seconds between snapshot writes
+  store: StoreConfig; // SERVERTRACK_STORE and the REDIS_* settings (store-config.ts)
+  workers: number; // SERVERTRACK_WORKERS, default 1: processes sharing the port (node:cluster); more than 1 needs Redis
 }
 
 type Env = Record<string, string | undefined>;
@@ -59,10 +62,15 @@ function tokensSetting(env: Env): string[] {
 
 /** The settings as the start-up log line shows them: secrets replaced by how many there are. */
 export function describeSettings(config: Config): Record<string, unknown> {
-  return { ...config, authTokens: `${config.authTokens.length} redacted` };
+  return { ...config, authTokens: `${config.authTokens.length} redacted`, store: { ...config.store, redisUrl: redactUrl(config.store.redisUrl) } };
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  const store = loadStoreConfig(env, (name, fallback, min, max) => integerSetting(env, name, fallback, min, max));
+  const snapshotPath = env.SERVERTRACK_SNAPSHOT === undefined || env.SERVERTRACK_SNAPSHOT === '' ? undefined : env.SERVERTRACK_SNAPSHOT;
+  if (snapshotPath !== undefined && store.kind === 'redis') {
+    throw new Error('SERVERTRACK_SNAPSHOT is for the in-memory store; with SERVERTRACK_STORE=redis the data lives in Redis (use its own persistence)');
+  }
   return {
     port: integerSetting(env, 'PORT', 8080, 0, 65535),
     host: env.HOST === undefined || env.HOST === '' ? '0.0.0.0' : env.HOST,
@@ -73,7 +81,9 @@ export function loadConfig(env: Env = process.env): Config {
     bulkMaxBytes: integerSetting(env, 'SERVERTRACK_BULK_MAX_BYTES', DEFAULT_BULK_LIMITS.maxBytes, 1, 1024 * 1024 * 1024),
     maxHosts: integerSetting(env, 'SERVERTRACK_MAX_HOSTS', DEFAULT_MAX_HOSTS, 1, 100_000_000),
     authTokens: tokensSetting(env),
-    snapshotPath: env.SERVERTRACK_SNAPSHOT === undefined || env.SERVERTRACK_SNAPSHOT === '' ? undefined : env.SERVERTRACK_SNAPSHOT,
+    snapshotPath,
     snapshotIntervalSec: integerSetting(env, 'SERVERTRACK_SNAPSHOT_INTERVAL', 60, 1, 86_400),
+    store,
+    workers: checkWorkers(integerSetting(env, 'SERVERTRACK_WORKERS', 1, 1, 64), store),
   };
 }

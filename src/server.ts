@@ -2,16 +2,18 @@
  * Entry point: loads the config, builds the app, listens, and closes cleanly on SIGINT and
  * SIGTERM. The only file that reads the environment and the real clock.
  */
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
+import { runPrimary } from './cluster';
 import { Config, describeSettings, loadConfig } from './config';
 import { createHttpServer } from './http/http-server';
 import { Logger, createLogger } from './logger';
 import { Snapshotter } from './snapshot/snapshotter';
-import { HostStore } from './store/host-store';
+import { openStore } from './open-store';
 import { MS_PER_SECOND, systemClock } from './store/time';
 
 const IDLE_CLOSE_INTERVAL_MS = 50;
@@ -31,11 +33,14 @@ export function packageVersion(): string {
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const clock = systemClock;
-  const store = new HostStore({ clock, maxHosts: config.maxHosts });
+  const opened = openStore(config.store, clock, logger, config.maxHosts);
+  const store = opened.store;
+  // Snapshots are for the in-memory store only (config refuses them with Redis, which keeps its own data).
+  const memory = opened.memory;
   const snapshots =
-    config.snapshotPath === undefined
+    config.snapshotPath === undefined || memory === undefined
       ? undefined
-      : new Snapshotter({ store, clock, logger, filePath: config.snapshotPath, intervalSec: config.snapshotIntervalSec });
+      : new Snapshotter({ store: memory, clock, logger, filePath: config.snapshotPath, intervalSec: config.snapshotIntervalSec });
   snapshots?.load(); // before listening: nothing is served from a half-loaded store
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
   const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens });
@@ -46,13 +51,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
 
   // Forgetting silent hosts is O(hosts), so it runs on a timer, never inside a request.
-  const sweeper = setInterval(() => store.sweep(), config.sweepIntervalSec * MS_PER_SECOND);
-  sweeper.unref();
+  const sweeper = memory && setInterval(() => memory.sweep(), config.sweepIntervalSec * MS_PER_SECOND);
+  sweeper?.unref();
   snapshots?.start();
 
   const closeHttp = (): Promise<void> =>
     new Promise((resolve) => {
-      clearInterval(sweeper);
+      if (sweeper) clearInterval(sweeper);
       // Past the grace period, connections still busy are cut so shutdown is bounded.
       const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSec * MS_PER_SECOND);
       deadline.unref();
@@ -69,6 +74,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const close = async (): Promise<void> => {
     await closeHttp();
     await snapshots?.stop();
+    await opened.close();
   };
 
   return { server, port: (server.address() as AddressInfo).port, close };
@@ -77,8 +83,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) {
+    runPrimary({ workers: config.workers, logger, settings: describeSettings(config), version: packageVersion() });
+    return;
+  }
   const running = await startServer(config, logger);
-  logger.info({ version: packageVersion(), port: running.port, settings: describeSettings(config) }, `servertrack listening on http://${config.host}:${running.port}`);
+  const worker = cluster.isWorker ? { worker: cluster.worker?.id } : {};
+  logger.info(
+    { version: packageVersion(), port: running.port, settings: describeSettings(config), ...worker },
+    `servertrack listening on http://${config.host}:${running.port}`,
+  );
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;

@@ -14,6 +14,14 @@ describe('loadConfig', () => {
       authTokens: [],
       snapshotPath: undefined,
       snapshotIntervalSec: 60,
+      store: {
+        kind: 'memory',
+        redisUrl: 'redis://127.0.0.1:6379',
+        redisClusterNodes: [],
+        redisKeyPrefix: 'servertrack:',
+        redisCommandTimeoutMs: 1000,
+      },
+      workers: 1,
     });
   });
 
@@ -31,6 +39,10 @@ describe('loadConfig', () => {
         SERVERTRACK_TOKEN: 'old-token,new-token',
         SERVERTRACK_SNAPSHOT: '/var/lib/servertrack/snapshot.bin',
         SERVERTRACK_SNAPSHOT_INTERVAL: '300',
+        SERVERTRACK_STORE: 'memory',
+        REDIS_KEY_PREFIX: 'st:',
+        REDIS_COMMAND_TIMEOUT_MS: '250',
+        SERVERTRACK_WORKERS: '1',
       }),
     ).toEqual({
       port: 0,
@@ -44,6 +56,14 @@ describe('loadConfig', () => {
       authTokens: ['old-token', 'new-token'],
       snapshotPath: '/var/lib/servertrack/snapshot.bin',
       snapshotIntervalSec: 300,
+      store: {
+        kind: 'memory',
+        redisUrl: 'redis://127.0.0.1:6379',
+        redisClusterNodes: [],
+        redisKeyPrefix: 'st:',
+        redisCommandTimeoutMs: 250,
+      },
+      workers: 1,
     });
   });
 
@@ -61,6 +81,55 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
   ])('rejects %p', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  describe('the store settings', () => {
+    it('reads the Redis store, its URL and several workers', () => {
+      const config = loadConfig({ SERVERTRACK_STORE: 'redis', REDIS_URL: 'redis://:pw@redis.internal:6380/2', SERVERTRACK_WORKERS: '4' });
+      expect(config.store).toEqual({
+        kind: 'redis',
+        redisUrl: 'redis://:pw@redis.internal:6380/2',
+        redisClusterNodes: [],
+        redisKeyPrefix: 'servertrack:',
+        redisCommandTimeoutMs: 1000,
+      });
+      expect(config.workers).toBe(4);
+    });
+
+    it('reads a Redis Cluster as its list of seeds', () => {
+      const config = loadConfig({ SERVERTRACK_STORE: 'redis', REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001' });
+      expect(config.store.redisClusterNodes).toEqual(['10.0.0.1:7000', '10.0.0.2:7001']);
+    });
+
+    it.each([
+      [{ SERVERTRACK_STORE: 'postgres' }, "SERVERTRACK_STORE must be one of memory, redis, got 'postgres'"],
+      [{ SERVERTRACK_STORE: 'redis', REDIS_URL: 'http://x:1' }, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379'],
+      [{ SERVERTRACK_STORE: 'redis', REDIS_URL: 'not a url' }, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379'],
+      [{ SERVERTRACK_STORE: 'redis', REDIS_CLUSTER_NODES: '10.0.0.1' }, "REDIS_CLUSTER_NODES must be comma-separated host:port, got '10.0.0.1'"],
+      [{ SERVERTRACK_STORE: 'redis', REDIS_CLUSTER_NODES: 'a:1,b:70000' }, "REDIS_CLUSTER_NODES must be comma-separated host:port, got 'b:70000'"],
+      [
+        { SERVERTRACK_STORE: 'redis', REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'a:1' },
+        'set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both',
+      ],
+      [{ REDIS_URL: 'redis://a:1' }, 'REDIS_URL is set but SERVERTRACK_STORE is memory; set SERVERTRACK_STORE=redis'],
+      [{ REDIS_CLUSTER_NODES: 'a:1' }, 'REDIS_CLUSTER_NODES is set but SERVERTRACK_STORE is memory; set SERVERTRACK_STORE=redis'],
+      [{ SERVERTRACK_STORE: 'redis', REDIS_KEY_PREFIX: '{st}' }, "REDIS_KEY_PREFIX must not contain '{', '}' or spaces (they would break the hash tags)"],
+      [{ SERVERTRACK_STORE: 'redis', REDIS_COMMAND_TIMEOUT_MS: '5' }, "REDIS_COMMAND_TIMEOUT_MS must be an integer from 10 to 60000, got '5'"],
+      [{ SERVERTRACK_WORKERS: '0' }, "SERVERTRACK_WORKERS must be an integer from 1 to 64, got '0'"],
+      [
+        { SERVERTRACK_STORE: 'redis', SERVERTRACK_SNAPSHOT: '/tmp/s.bin' },
+        'SERVERTRACK_SNAPSHOT is for the in-memory store; with SERVERTRACK_STORE=redis the data lives in Redis (use its own persistence)',
+      ],
+    ])('rejects %p', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+    });
+
+    it('refuses several workers on the in-memory store, saying why', () => {
+      expect(() => loadConfig({ SERVERTRACK_WORKERS: '2' })).toThrow(
+        'SERVERTRACK_WORKERS=2 needs SERVERTRACK_STORE=redis: the in-memory store lives inside one process, ' +
+          'so each worker would hold a different part of the data and answers would depend on which worker took the request',
+      );
+    });
   });
 
   describe('SERVERTRACK_TOKEN', () => {
@@ -89,5 +158,10 @@ describe('describeSettings', () => {
     const described = describeSettings(config);
     expect(described).toEqual({ ...config, authTokens: '2 redacted' });
     expect(JSON.stringify(described)).not.toContain('top-secret');
+  });
+
+  it('replaces the password in REDIS_URL', () => {
+    const config = loadConfig({ SERVERTRACK_STORE: 'redis', REDIS_URL: 'redis://app:hunter2@redis.internal:6379/0' });
+    expect(describeSettings(config).store).toEqual({ ...config.store, redisUrl: 'redis://app:redacted@redis.internal:6379/0' });
   });
 });

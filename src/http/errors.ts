@@ -3,6 +3,7 @@
  * place that turns any error into the JSON body `{ "error": "..." }`.
  */
 import { NextFunction, Request, Response } from 'express';
+import { StoreUnavailableError } from '../store/store-errors';
 
 /** Why one entry of a bulk request was rejected; `index` is 0-based (NDJSON: the line). */
 export interface ErrorDetail {
@@ -41,6 +42,18 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+/** Seconds a client is asked to wait before retrying while the store is unavailable. */
+export const STORE_RETRY_AFTER_SEC = 1;
+
+/**
+ * The store could not confirm: the client learns nothing was accepted and may retry. The
+ * reason (which host, which error) is for operators: /healthz shows it, clients do not.
+ */
+function fromStoreError(err: unknown): HttpError | undefined {
+  if (!(err instanceof StoreUnavailableError)) return undefined;
+  return new HttpError(503, 'store unavailable', { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
+}
+
 /** Rewrites the library errors a client can cause into messages that name the limit or field. */
 function fromLibraryError(err: ExposedError): HttpError | undefined {
   switch (err.type) {
@@ -72,7 +85,7 @@ export type ErrorLogger = (err: unknown) => void;
 export function errorHandler(logError: ErrorLogger) {
   // Four parameters, even if unused: that is how express tells an error handler apart.
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    const httpError = err instanceof HttpError ? err : fromLibraryError((err ?? {}) as ExposedError);
+    const httpError = err instanceof HttpError ? err : (fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError));
     if (httpError === undefined) {
       logError(err);
       res.status(500).json({ error: 'internal error' });

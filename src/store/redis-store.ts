@@ -6,6 +6,8 @@
  *
  *   record   EVALSHA record(known hosts only) ∥ ZADD XX GT hosts     1 round trip
  *            unknown host: EVALSHA admit (trim, cap) → EVALSHA record  +2 round trips, once per host
+ *   batch    GET last of each host → EVALSHA admit of the unknown ones → EVALSHA record ∥ ZADD
+ *            per sample, pipelined, BATCH_CHUNK samples per round trip
  *   report   MGET last, ring                                          1 round trip
  *   hosts    ZRANGEBYSCORE hosts ∥ trim → GET last of each host        2 round trips (pipelined)
  *   forget   ZREM hosts → DEL the host's keys
@@ -21,7 +23,8 @@ import { RedisClient } from './redis/connection';
 import { hostKeys, hostsKey, recordScriptKeys } from './redis/keys';
 import { ADMIT_LUA, RECORD_LUA } from './redis/scripts';
 import { StoreUnavailableError } from './store-errors';
-import { HostSummary, Sample, Store, StoreHealth } from './store';
+import { DEFAULT_MAX_HOSTS } from './host-store';
+import { HostSample, HostSummary, RecordOutcome, Sample, Store, StoreHealth } from './store';
 import { Clock } from './time';
 
 declare module 'ioredis' {
@@ -32,6 +35,16 @@ declare module 'ioredis' {
 }
 
 /** Replies that mean "Redis cannot serve this now", as opposed to a bug in a command. */
+/**
+ * Samples of a bulk request sent per pipeline. Each chunk must finish within the command
+ * timeout, and memory for pending replies stays bounded whatever the request size.
+ */
+export const BATCH_CHUNK = 1_000;
+
+/** The record script's second argument: write only for a live host, or write in any case. */
+const ONLY_IF_KNOWN = '1';
+const ALWAYS = '0';
+
 const UNAVAILABLE_REPLIES = /^(CLUSTERDOWN|LOADING|READONLY|MASTERDOWN|TRYAGAIN|OOM|BUSY|NOREPLICAS|MOVED|ASK)\b/;
 
 export interface RedisStoreOptions {
@@ -39,9 +52,11 @@ export interface RedisStoreOptions {
   clock: Clock;
   keyPrefix?: string; // default 'servertrack:'
   commandTimeoutMs?: number; // default 1000: the most any store call may take
+  maxHosts?: number; // DEFAULT_MAX_HOSTS when absent: the cap of store.ts, shared by every process on this Redis
 }
 
 export class RedisStore implements Store {
+  readonly maxHosts: number;
   private readonly client: RedisClient;
   private readonly clock: Clock;
   private readonly prefix: string;
@@ -54,26 +69,76 @@ export class RedisStore implements Store {
     this.prefix = options.keyPrefix ?? 'servertrack:';
     this.hostsKey = hostsKey(this.prefix);
     this.timeoutMs = options.commandTimeoutMs ?? 1000;
+    this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
     // defineCommand is idempotent per client; several stores may share one connection.
     this.client.defineCommand('servertrackRecord', { numberOfKeys: recordScriptKeys(hostKeys('', 'x')).length, lua: RECORD_LUA });
     this.client.defineCommand('servertrackAdmit', { numberOfKeys: 1, lua: ADMIT_LUA });
   }
 
-  record(host: string, sample: Sample, nowSec: number = this.clock()): Promise<void> {
+  /**
+   * Known host: the record script (which writes nothing for a host it does not know) and
+   * ZADD XX GT in parallel, one round trip. XX keeps ZADD from adding a host the cap has not
+   * admitted. Unknown host: admit (cap), then record.
+   */
+  record(host: string, sample: Sample, nowSec: number = this.clock()): Promise<RecordOutcome> {
     return this.bounded(async () => {
       const keys = recordScriptKeys(hostKeys(this.prefix, host));
       const argument = encodeSampleArgument(nowSec, sample);
-      const score = String(sample.timeSec);
-      // Known host: both in parallel. XX keeps ZADD from adding a host the cap has not admitted.
       const [written] = await Promise.all([
-        this.client.servertrackRecord(...keys, argument, '1'),
-        this.client.zadd(this.hostsKey, 'XX', 'GT', score, host),
+        this.client.servertrackRecord(...keys, argument, ONLY_IF_KNOWN),
+        this.client.zadd(this.hostsKey, 'XX', 'GT', String(sample.timeSec), host),
       ]);
-      if (written === 1) return;
-      const cutoffSec = windowStart(LONGEST, nowSec);
-      await this.client.servertrackAdmit(this.hostsKey, host, score, String(cutoffSec), '0');
-      await this.client.servertrackRecord(...keys, argument, '0');
+      if (written === 1) return 'recorded';
+      if (!(await this.admit(new Map([[host, sample.timeSec]]), nowSec))) return 'full';
+      await this.client.servertrackRecord(...keys, argument, ALWAYS);
+      return 'recorded';
     });
+  }
+
+  /**
+   * All or nothing under the cap: which hosts are unknown is read first (one pipelined
+   * round trip), they are admitted together by one script, and only then is anything
+   * written, pipelined in chunks of BATCH_CHUNK so each chunk fits the command timeout.
+   * Redis cannot make writes spread over cluster slots atomic, so a batch that fails
+   * part-way (503) may have been partly recorded; it is never reported accepted.
+   */
+  recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): Promise<RecordOutcome> {
+    return this.bounded(async () => {
+      const newestByHost = new Map<string, number>();
+      for (const { host, sample } of entries) newestByHost.set(host, Math.max(newestByHost.get(host) ?? Number.NEGATIVE_INFINITY, sample.timeSec));
+      const hosts = [...newestByHost.keys()];
+      const cutoffSec = windowStart(LONGEST, nowSec);
+      const lasts = await Promise.all(hosts.map((host) => this.client.getBuffer(hostKeys(this.prefix, host).last)));
+      const unknown = new Map<string, number>();
+      hosts.forEach((host, i) => {
+        const last = decodeLast(lasts[i]);
+        if (last === undefined || last.timeSec < cutoffSec) unknown.set(host, newestByHost.get(host) as number);
+      });
+      if (unknown.size > 0 && !(await this.admit(unknown, nowSec))) return 'full';
+    }).then(async (outcome) => {
+      if (outcome === 'full') return outcome;
+      for (let from = 0; from < entries.length; from += BATCH_CHUNK) {
+        await this.bounded(() => this.writeAll(entries.slice(from, from + BATCH_CHUNK), nowSec));
+      }
+      return 'recorded';
+    });
+  }
+
+  private async writeAll(entries: readonly HostSample[], nowSec: number): Promise<void> {
+    const client = this.client;
+    await Promise.all(
+      entries.flatMap(({ host, sample }) => [
+        client.servertrackRecord(...recordScriptKeys(hostKeys(this.prefix, host)), encodeSampleArgument(nowSec, sample), ALWAYS),
+        client.zadd(this.hostsKey, 'XX', 'GT', String(sample.timeSec), host),
+      ]),
+    );
+  }
+
+  /** Admits every host of `newestSecByHost` into the hosts set, or none when they do not fit. */
+  private async admit(newestSecByHost: Map<string, number>, nowSec: number): Promise<boolean> {
+    const args = [String(windowStart(LONGEST, nowSec)), String(this.maxHosts)];
+    for (const [host, newestSec] of newestSecByHost) args.push(host, String(newestSec));
+    return (await this.client.servertrackAdmit(this.hostsKey, ...args)) === 1;
   }
 
   report(host: string, mode: Mode, nowSec: number = this.clock()): Promise<Interval[] | undefined> {

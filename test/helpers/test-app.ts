@@ -1,13 +1,15 @@
 /*
- * An app over a fresh in-memory store and a fake clock, plus the small steps API tests
+ * An app over a fresh store (in memory, or Redis under npm run test:redis: see
+ * test-store.ts) and a fake clock, plus the small steps API tests
  * repeat: post a sample, read a report, read the host listing.
  */
 import { Express } from 'express';
 import { Test } from 'supertest';
 import request from './api-request';
 import { AppOptions, createApp } from '../../src/app';
-import { HostStore } from '../../src/store/host-store';
+import { Store } from '../../src/store/store';
 import { FakeClock, fakeClock } from './fake-clock';
+import { testStore } from './test-store';
 
 /** 2026-11-27T14:05:30Z: mid-minute, mid-hour, so window edges are easy to see. */
 export const T0_SEC = Date.UTC(2026, 10, 27, 14, 5, 30) / 1000;
@@ -15,7 +17,7 @@ export const T0_SEC = Date.UTC(2026, 10, 27, 14, 5, 30) / 1000;
 export interface TestApp {
   app: Express;
   clock: FakeClock;
-  store: HostStore;
+  store: Store;
 }
 
 export type TestAppOptions = Omit<AppOptions, 'store' | 'clock'> & { maxHosts?: number };
@@ -23,7 +25,7 @@ export type TestAppOptions = Omit<AppOptions, 'store' | 'clock'> & { maxHosts?: 
 /** `maxHosts` goes to the store; the other options go to createApp as they are (auth tokens, a logger, ...). */
 export function testApp(startSec: number = T0_SEC, { maxHosts, ...options }: TestAppOptions = {}): TestApp {
   const clock = fakeClock(startSec);
-  const store = new HostStore({ clock, maxHosts });
+  const store = testStore(clock, maxHosts);
   return { app: createApp({ ...options, store, clock }), clock, store };
 }
 

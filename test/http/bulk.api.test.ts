@@ -1,17 +1,13 @@
 import { Test } from 'supertest';
 import request from '../helpers/api-request';
-import { createApp } from '../../src/app';
 import { BulkLimits, DEFAULT_BULK_LIMITS } from '../../src/http/bulk';
-import { HostStore } from '../../src/store/host-store';
-import { fakeClock } from '../helpers/fake-clock';
 import { T0_SEC, testApp, visibleState } from '../helpers/test-app';
 
 const ISO_T0 = '2026-11-27T14:05:30Z';
 const NDJSON = 'application/x-ndjson';
 
 function appWithLimits(limits: BulkLimits) {
-  const clock = fakeClock(T0_SEC);
-  return createApp({ clock, store: new HostStore({ clock }), bulkLimits: limits });
+  return testApp(T0_SEC, { bulkLimits: limits }).app;
 }
 
 function ndjson(lines: unknown[]): string {

@@ -1,5 +1,6 @@
 import request from '../helpers/api-request';
 import { T0_SEC, postSample, testApp } from '../helpers/test-app';
+import { storedHostCount } from '../helpers/test-store';
 
 describe('GET /perf', () => {
   it('answers an empty array before any sample', async () => {
@@ -31,7 +32,7 @@ describe('GET /perf', () => {
     clock.advance(3600);
     const res = await request(app).get('/perf').expect(200);
     expect(res.body.map((h: { host: string }) => h.host)).toEqual(['new']);
-    expect(store.size).toBe(1);
+    expect(await storedHostCount(store)).toBe(1);
   });
 });
 

@@ -69,19 +69,26 @@ return 1
 `;
 
 /**
- * admit: puts a host into the hosts sorted set, first trimming hosts whose newest sample
- * left the day window, and refusing a new host when `cap` hosts are already live. One
- * script, so two processes cannot both take the last free place.
+ * admit: puts hosts into the hosts sorted set, all or none. First it trims hosts whose newest
+ * sample left the day window; then, if the hosts not yet in the set would take the set past
+ * `cap`, it answers 0 and changes nothing else. One script, so two processes cannot both
+ * take the last free place. A host still in the set, expired or not, takes no new place.
  *   KEYS[1]  the hosts sorted set
- *   ARGV     host, timeSec (score), cutoffSec (oldest live time), cap (0 = none)
- * Returns 1 when the host is in the set, 0 when the cap refused it.
+ *   ARGV     cutoffSec (oldest live time), cap, then host and newest timeSec for each host
+ * Returns 1 when every host is in the set, 0 when the cap refused them.
  */
 export const ADMIT_LUA = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
-local cap = tonumber(ARGV[4])
-if cap > 0 and not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= cap then
+local hosts = (#ARGV - 2) / 2
+local fresh = 0
+for i = 1, hosts do
+  if not redis.call('ZSCORE', KEYS[1], ARGV[1 + 2 * i]) then fresh = fresh + 1 end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+if fresh > 0 and redis.call('ZCARD', KEYS[1]) + fresh > tonumber(ARGV[2]) then
   return 0
 end
-redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
+for i = 1, hosts do
+  redis.call('ZADD', KEYS[1], 'GT', ARGV[2 + 2 * i], ARGV[1 + 2 * i])
+end
 return 1
 `;
