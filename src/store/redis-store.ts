@@ -180,6 +180,11 @@ export class RedisStore implements Store {
     });
   }
 
+  /** Live hosts, counted in the sorted set by score (ZCOUNT, O(log n)), for metrics. */
+  countHosts(nowSec: number = this.clock()): Promise<number> {
+    return this.bounded(() => this.client.zcount(this.hostsKey, windowStart(LONGEST, nowSec), '+inf'));
+  }
+
   /** Hosts in the hosts set, including any not yet trimmed; what HostStore.size is in memory. */
   hostCount(): Promise<number> {
     return this.bounded(() => this.client.zcard(this.hostsKey));
