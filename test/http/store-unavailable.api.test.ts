@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../helpers/api-request';
 import { createApp } from '../../src/app';
 import { HostStore } from '../../src/store/host-store';
 import { StoreUnavailableError } from '../../src/store/store-errors';
