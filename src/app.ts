@@ -22,21 +22,24 @@ export interface AppOptions {
   logger?: Logger;
   bulkLimits?: BulkLimits; // POST /perf; DEFAULT_BULK_LIMITS when absent
   authTokens?: readonly string[]; // bearer tokens for /perf and /metrics; none (the default) leaves them open
-  /** Built here when absent; passed in to read its registries (tests, a cluster primary). */
-  metrics?: AppMetrics;
+  /**
+   * Built here when absent; passed in to read its registries (tests, a cluster primary).
+   * false: no /metrics and no per-request metrics work (the baseline bench/metrics-cost measures against).
+   */
+  metrics?: AppMetrics | false;
 }
 
 export function createApp(options: AppOptions = {}): Express {
   const clock = options.clock ?? systemClock;
   const store: Store = options.store ?? new HostStore({ clock });
   const logger = options.logger ?? silentLogger;
-  const metrics = options.metrics ?? new AppMetrics({ store, clock });
+  const metrics = options.metrics === false ? undefined : (options.metrics ?? new AppMetrics({ store, clock }));
 
   const app = express();
   app.disable('x-powered-by');
   // Registered only at debug, so the default hot path does no logging work at all.
   if (logger.isLevelEnabled('debug')) app.use(accessLog(logger));
-  app.use(metrics.requests.middleware());
+  if (metrics !== undefined) app.use(metrics.requests.middleware());
 
   // Not registered at all when open, so the hot path does no auth work unless asked to.
   const authTokens = options.authTokens ?? [];
@@ -57,10 +60,12 @@ export function createApp(options: AppOptions = {}): Express {
     })
     .all(methodNotAllowed(['GET', 'HEAD']));
 
-  app
-    .route('/metrics')
-    .get(metrics.handler())
-    .all(methodNotAllowed(['GET', 'HEAD']));
+  if (metrics !== undefined) {
+    app
+      .route('/metrics')
+      .get(metrics.handler())
+      .all(methodNotAllowed(['GET', 'HEAD']));
+  }
 
   app
     .route('/openapi.json')

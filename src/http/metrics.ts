@@ -10,7 +10,7 @@
  * AggregatorRegistry by handing it `registries` (AggregatorRegistry.setRegistries).
  */
 import { RequestHandler } from 'express';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { MaybePromise, Store, isPromise } from '../store/store';
 import { Clock } from '../store/time';
 import { RequestMetrics } from './request-metrics';
@@ -47,12 +47,6 @@ export class AppMetrics {
   private readonly exposed: Registry;
 
   constructor({ store, clock, monotonicMs }: MetricsDeps) {
-    const samples = new Counter({
-      name: 'servertrack_samples_total',
-      help: 'Samples received, by result: accepted (recorded) or rejected (not recorded, whatever the reason)',
-      labelNames: ['result'] as const,
-      registers: [this.registry],
-    });
     new Gauge({
       name: 'servertrack_hosts',
       help: 'Hosts currently tracked (with a sample inside the last_day window)',
@@ -62,7 +56,7 @@ export class AppMetrics {
         this.set(await countHosts(store, clock()));
       },
     });
-    this.requests = new RequestMetrics(this.registry, samples, monotonicMs);
+    this.requests = new RequestMetrics(this.registry, monotonicMs);
     this.registries = [sharedProcessRegistry(), this.registry];
     this.exposed = Registry.merge(this.registries);
   }

@@ -9,10 +9,12 @@
  * Labels come from small fixed sets so cardinality stays bounded whatever clients send:
  * route is the matched route template ("/perf/:host", never the host itself), also for
  * requests answered before routing (a 401), or "unmatched"; method is one of METHODS or "OTHER"; status is a class ("2xx").
- * Label objects are built once per combination and reused, so a request allocates none.
+ * A request only bumps plain numbers (request-series.ts); prom-client gets them when
+ * Prometheus scrapes, so its label hashing stays off the hot path.
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, MetricType, Registry } from 'prom-client';
+import { SeriesTable } from './request-series';
 import { matchTemplate, routeTemplates } from './route-template';
 
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -21,15 +23,12 @@ export const SAMPLE_ROUTE = '/perf/:host';
 /** The route that records many; its handler tells the count with countSamples(). */
 export const BULK_ROUTE = '/perf';
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
-const OTHER_METHOD = 'OTHER';
-const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
-const STATUS_CLASS_COUNT = STATUS_CLASSES.length;
-const MS_PER_SECOND = 1000;
-
 /** Upper bounds in seconds: from 0.1 ms (a sample POST) up to 2.5 s (a slow report on a networked store). */
 export const DURATION_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
+const MS_PER_SECOND = 1000;
+const DURATION_NAME = 'servertrack_http_request_duration_seconds';
+const DURATION_HELP = 'Time from a request arriving to its response being handed to the socket, by method, route template and status class';
 const STARTED_MS = Symbol('metricsStartedMs');
 const SAMPLE_COUNT = Symbol('metricsSampleCount');
 
@@ -38,66 +37,89 @@ interface TimedResponse extends Response {
   [SAMPLE_COUNT]?: number;
 }
 
-type HttpLabels = { method: string; route: string; status: string };
-
-function methodIndex(method: string): number {
-  switch (method) {
-    case 'GET':
-      return 0;
-    case 'HEAD':
-      return 1;
-    case 'POST':
-      return 2;
-    case 'PUT':
-      return 3;
-    case 'DELETE':
-      return 4;
-    case 'PATCH':
-      return 5;
-    case 'OPTIONS':
-      return 6;
-    default:
-      return METHODS.length;
-  }
-}
-
-function statusClassIndex(statusCode: number): number {
-  const index = Math.floor(statusCode / 100) - 1;
-  return index >= 0 && index < STATUS_CLASS_COUNT ? index : STATUS_CLASS_COUNT - 1;
-}
+type HttpLabel = 'method' | 'route' | 'status';
 
 /** How many samples a bulk request carried, for servertrack_samples_total; call before answering. */
 export function countSamples(res: Response, count: number): void {
   (res as TimedResponse)[SAMPLE_COUNT] = count;
 }
 
+/**
+ * A histogram whose values come from a SeriesTable instead of observe(). get() is what a
+ * Registry (and a cluster AggregatorRegistry) reads; getForPromString() is what the text
+ * format prefers when a metric has it. Both answer the same values.
+ */
+class SeriesHistogram extends Histogram<HttpLabel | 'le'> {
+  constructor(
+    private readonly table: SeriesTable,
+    registry: Registry,
+  ) {
+    super({
+      name: DURATION_NAME,
+      help: DURATION_HELP,
+      labelNames: ['method', 'route', 'status'],
+      buckets: [...table.boundsSeconds],
+      registers: [registry],
+    });
+  }
+
+  override async get(): ReturnType<Histogram<HttpLabel | 'le'>['get']> {
+    const bucketName = `${DURATION_NAME}_bucket`;
+    const bounds = this.table.boundsSeconds;
+    const values = [];
+    for (const series of this.table.all) {
+      let cumulative = 0;
+      for (let i = 0; i < bounds.length; i++) {
+        cumulative += series.bucketCounts[i];
+        values.push({ labels: { le: bounds[i], ...series.labels }, value: cumulative, metricName: bucketName });
+      }
+      values.push({ labels: { le: '+Inf', ...series.labels }, value: series.count, metricName: bucketName });
+      values.push({ labels: { ...series.labels }, value: series.sumSeconds, metricName: `${DURATION_NAME}_sum` });
+      values.push({ labels: { ...series.labels }, value: series.count, metricName: `${DURATION_NAME}_count` });
+    }
+    return { name: DURATION_NAME, help: DURATION_HELP, type: 'histogram' as unknown as MetricType, values, aggregator: 'sum', collect: () => undefined };
+  }
+
+  getForPromString(): ReturnType<SeriesHistogram['get']> {
+    return this.get();
+  }
+}
+
 export class RequestMetrics {
-  private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly durations: Histogram<'method' | 'route' | 'status'>;
-  private readonly acceptedLabels = { result: 'accepted' } as const;
-  private readonly rejectedLabels = { result: 'rejected' } as const;
-  /** route template → label objects indexed by method × status class. */
-  private readonly labelsByRoute = new Map<string, HttpLabels[]>();
+  private readonly table = new SeriesTable(DURATION_BUCKETS_SECONDS);
+  private accepted = 0;
+  private rejected = 0;
   private templates: string[] | undefined;
 
   constructor(
     registry: Registry,
-    private readonly samples: Counter<'result'>,
     /** A monotonic clock in milliseconds; tests pass a fake one to get exact durations. */
     private readonly monotonicMs: () => number = () => performance.now(),
   ) {
-    this.requests = new Counter({
+    const table = this.table;
+    new Counter<HttpLabel>({
       name: 'servertrack_http_requests_total',
       help: 'HTTP requests answered, by method, route template and status class',
-      labelNames: ['method', 'route', 'status'] as const,
+      labelNames: ['method', 'route', 'status'],
       registers: [registry],
+      collect() {
+        this.reset();
+        for (const series of table.all) this.inc(series.labels, series.count);
+      },
     });
-    this.durations = new Histogram({
-      name: 'servertrack_http_request_duration_seconds',
-      help: 'Time from a request arriving to its response being handed to the socket, by method, route template and status class',
-      labelNames: ['method', 'route', 'status'] as const,
-      buckets: DURATION_BUCKETS_SECONDS,
+    new SeriesHistogram(table, registry);
+    const samples = (): { accepted: number; rejected: number } => ({ accepted: this.accepted, rejected: this.rejected });
+    new Counter<'result'>({
+      name: 'servertrack_samples_total',
+      help: 'Samples received, by result: accepted (recorded) or rejected (not recorded, whatever the reason)',
+      labelNames: ['result'],
       registers: [registry],
+      collect() {
+        const { accepted, rejected } = samples();
+        this.reset();
+        if (accepted > 0) this.inc({ result: 'accepted' }, accepted);
+        if (rejected > 0) this.inc({ result: 'rejected' }, rejected);
+      },
     });
   }
 
@@ -121,11 +143,15 @@ export class RequestMetrics {
     const req = res.req;
     const path: unknown = req.route?.path;
     const route = typeof path === 'string' ? path : this.templateOf(req);
+    const method = req.method;
     const status = res.statusCode;
-    const labels = this.labelsFor(route, req.method, status);
-    this.requests.inc(labels);
-    this.durations.observe(labels, seconds);
-    if (req.method === 'POST') this.countSamplesOf(route, status, res[SAMPLE_COUNT]);
+    this.table.observe(route, method, status, seconds);
+    if (method === 'POST' && (route === SAMPLE_ROUTE || route === BULK_ROUTE)) {
+      // A bulk body that could not be read as entries still carried at least one sample.
+      const count = route === SAMPLE_ROUTE ? 1 : (res[SAMPLE_COUNT] ?? 1);
+      if (status >= 200 && status < 300) this.accepted += count;
+      else this.rejected += count;
+    }
   }
 
   /** For a request answered before routing (401, 404): the template its path fits, if any. */
@@ -135,30 +161,5 @@ export class RequestMetrics {
     const url = req.originalUrl;
     const queryAt = url.indexOf('?');
     return matchTemplate(this.templates, queryAt === -1 ? url : url.slice(0, queryAt)) ?? UNMATCHED_ROUTE;
-  }
-
-  private countSamplesOf(route: string, status: number, bulkCount: number | undefined): void {
-    if (route !== SAMPLE_ROUTE && route !== BULK_ROUTE) return;
-    // A bulk body that could not be read as entries still carried at least one sample.
-    const count = route === SAMPLE_ROUTE ? 1 : (bulkCount ?? 1);
-    if (status >= 200 && status < 300) this.samples.inc(this.acceptedLabels, count);
-    else this.samples.inc(this.rejectedLabels, count);
-  }
-
-  private labelsFor(route: string, method: string, status: number): HttpLabels {
-    let table = this.labelsByRoute.get(route);
-    if (table === undefined) {
-      table = [];
-      this.labelsByRoute.set(route, table);
-    }
-    const m = methodIndex(method);
-    const s = statusClassIndex(status);
-    const index = m * STATUS_CLASS_COUNT + s;
-    let labels = table[index];
-    if (labels === undefined) {
-      labels = { method: m < METHODS.length ? METHODS[m] : OTHER_METHOD, route, status: STATUS_CLASSES[s] };
-      table[index] = labels;
-    }
-    return labels;
   }
 }

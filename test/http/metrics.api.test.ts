@@ -1,4 +1,5 @@
 import { Express } from 'express';
+import { AggregatorRegistry, Registry } from 'prom-client';
 import request from '../helpers/api-request';
 import { createApp } from '../../src/app';
 import { AppMetrics } from '../../src/http/metrics';
@@ -12,6 +13,7 @@ const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 
 interface MetricsApp {
   app: Express;
+  metrics: AppMetrics;
   clock: FakeClock;
   /** Fake monotonic time; every request below takes `stepMs` between its two reads. */
   setRequestMs(ms: number): void;
@@ -24,7 +26,7 @@ function metricsApp(store?: Store): MetricsApp {
   const monotonicMs = (): number => (nowMs += stepMs);
   const actualStore = store ?? new HostStore({ clock });
   const metrics = new AppMetrics({ store: actualStore, clock, monotonicMs });
-  return { app: createApp({ store: actualStore, clock, metrics }), clock, setRequestMs: (ms) => (stepMs = ms) };
+  return { app: createApp({ store: actualStore, clock, metrics }), metrics, clock, setRequestMs: (ms) => (stepMs = ms) };
 }
 
 async function scrape(app: Express): Promise<string[]> {
@@ -213,8 +215,8 @@ describe('GET /metrics', () => {
         'servertrack_http_requests_total{method="GET",route="unmatched",status="4xx"} 1',
       ]);
       expect(lines.filter((line) => line.startsWith('servertrack_samples_total'))).toEqual([
-        'servertrack_samples_total{result="rejected"} 1',
         'servertrack_samples_total{result="accepted"} 1',
+        'servertrack_samples_total{result="rejected"} 1',
       ]);
     });
   });
@@ -258,6 +260,26 @@ describe('GET /metrics', () => {
       await postSample(first.app, 'web-01', { cpuload: '10', memload: '20' }).expect(201);
       expect(await series(second.app, 'servertrack_samples_total')).toEqual([]);
       expect(await series(first.app, 'servertrack_samples_total')).toEqual(['servertrack_samples_total{result="accepted"} 1']);
+    });
+  });
+
+  describe('across node:cluster workers', () => {
+    it('sum with prom-client AggregatorRegistry, histogram buckets included', async () => {
+      const workers = [metricsApp(), metricsApp()];
+      for (const { app } of workers) await postSample(app, 'web-01', { cpuload: '10', memload: '20' }).expect(201);
+      const perWorker = await Promise.all(workers.map(({ metrics }) => Registry.merge(metrics.registries.slice(1)).getMetricsAsJSON()));
+
+      const text = await AggregatorRegistry.aggregate(perWorker).metrics();
+      const lines = text.split('\n');
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          'servertrack_samples_total{result="accepted"} 2',
+          'servertrack_http_requests_total{method="POST",route="/perf/:host",status="2xx"} 2',
+          'servertrack_http_request_duration_seconds_bucket{le="0.001",method="POST",route="/perf/:host",status="2xx"} 2',
+          'servertrack_http_request_duration_seconds_count{method="POST",route="/perf/:host",status="2xx"} 2',
+          'servertrack_http_request_duration_seconds_sum{method="POST",route="/perf/:host",status="2xx"} 0.002',
+        ]),
+      );
     });
   });
 
