@@ -5,7 +5,7 @@
  *
  * The primary only supervises: a worker that dies is replaced; SIGTERM/SIGINT are passed
  * on, and the primary exits once every worker has finished its in-flight requests.
- * Metrics (prom-client) per worker would need AggregatorRegistry in this primary to sum them.
+ * Metrics: the primary also sums the workers' metrics for /metrics (http/cluster-metrics.ts).
  */
 import cluster, { Worker } from 'node:cluster';
 import { Logger } from './logger';

@@ -9,6 +9,8 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
 import { runPrimary } from './cluster';
+import { serveClusterMetrics } from './http/cluster-metrics';
+import { AppMetrics } from './http/metrics';
 import { Config, describeSettings, loadConfig } from './config';
 import { createHttpServer } from './http/http-server';
 import { Logger, createLogger } from './logger';
@@ -43,7 +45,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       : new Snapshotter({ store: memory, clock, logger, filePath: config.snapshotPath, intervalSec: config.snapshotIntervalSec });
   snapshots?.load(); // before listening: nothing is served from a half-loaded store
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
-  const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens });
+  const metrics = new AppMetrics({ store, clock, clusterWide: cluster.isWorker });
+  const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens, metrics });
   const server = createHttpServer(app).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   if (config.workers > 1 && cluster.isPrimary) {
+    serveClusterMetrics();
     runPrimary({ workers: config.workers, logger, settings: describeSettings(config), version: packageVersion() });
     return;
   }

@@ -6,13 +6,14 @@
  *                      process-wide and would pile up if every app built its own
  *   app registry       servertrack_* metrics of one app, so apps built in tests stay apart
  *
- * GET /metrics serves both. A node:cluster primary can sum workers with prom-client's
- * AggregatorRegistry by handing it `registries` (AggregatorRegistry.setRegistries).
+ * GET /metrics serves both; in a node:cluster worker, summed over every worker through the
+ * primary (cluster-metrics.ts).
  */
 import { RequestHandler } from 'express';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { MaybePromise, Store, isPromise } from '../store/store';
 import { Clock } from '../store/time';
+import { clusterScrape } from './cluster-metrics';
 import { RequestMetrics } from './request-metrics';
 
 let processRegistry: Registry | undefined;
@@ -37,6 +38,8 @@ export interface MetricsDeps {
   clock: Clock;
   /** Monotonic milliseconds for request durations; performance.now() unless a test fakes it. */
   monotonicMs?: () => number;
+  /** In a node:cluster worker: /metrics answers for every worker, through the primary (cluster-metrics.ts). */
+  clusterWide?: boolean;
 }
 
 export class AppMetrics {
@@ -44,13 +47,16 @@ export class AppMetrics {
   /** Every registry /metrics serves, process first. */
   readonly registries: Registry[];
   readonly requests: RequestMetrics;
-  private readonly exposed: Registry;
+  private readonly contentType: string;
+  private readonly scrape: () => Promise<string>;
 
-  constructor({ store, clock, monotonicMs }: MetricsDeps) {
+  constructor({ store, clock, monotonicMs, clusterWide = false }: MetricsDeps) {
     new Gauge({
       name: 'servertrack_hosts',
       help: 'Hosts currently tracked (with a sample inside the last_day window)',
       registers: [this.registry],
+      // Every worker reads the same shared store: across workers this is one value, not a sum.
+      aggregator: 'max',
       // Read from the store at scrape time; async because a networked store answers with a promise.
       async collect() {
         this.set(await countHosts(store, clock()));
@@ -58,14 +64,16 @@ export class AppMetrics {
     });
     this.requests = new RequestMetrics(this.registry, monotonicMs);
     this.registries = [sharedProcessRegistry(), this.registry];
-    this.exposed = Registry.merge(this.registries);
+    const exposed = Registry.merge(this.registries);
+    this.contentType = exposed.contentType;
+    this.scrape = clusterWide ? clusterScrape(this.registries) : () => exposed.metrics();
   }
 
   /** GET /metrics: the Prometheus text format. */
   handler(): RequestHandler {
     return (_req, res, next) => {
-      this.exposed.metrics().then((text) => {
-        res.type(this.exposed.contentType).send(text);
+      this.scrape().then((text) => {
+        res.type(this.contentType).send(text);
       }, next);
     };
   }
