@@ -17,18 +17,20 @@ const TOKEN = 's3cret-token';
 /**
  * A fleet with a day of history: web hosts reporting now, with a gap in web-02's last hour,
  * and db-01 silent for 10 minutes, so stale. The newest samples carry round values to assert.
+ * The oldest sit one interval inside each window, so a minute or an hour turning between the
+ * page's read and the test's own does not change the counts compared.
  */
 function fleetHistory(nowSec: number): SeedSample[] {
   const samples: SeedSample[] = [];
   const wave = (i: number, phase: number, base: number, swing: number): number => Math.round((base + swing * Math.sin(i / 6 + phase)) * 10) / 10;
   ['web-01', 'web-02', 'web-03'].forEach((host, h) => {
-    for (let hour = 23; hour >= 1; hour--) {
+    for (let hour = 22; hour >= 1; hour--) {
       for (const offsetSec of [0, 1800]) {
         const i = hour + offsetSec / 1200;
         samples.push({ host, time: nowSec - hour * 3600 + offsetSec, cpuload: wave(i, h, 35, 20), memload: wave(i, h + 1, 55, 10) });
       }
     }
-    for (let minute = 59; minute >= 1; minute--) {
+    for (let minute = 58; minute >= 1; minute--) {
       if (host === 'web-02' && minute >= 20 && minute <= 28) continue; // an outage, shown as a gap
       for (const offsetSec of [0, 20, 40]) {
         const i = minute + offsetSec / 30;
