@@ -8,6 +8,7 @@ import { PROTECTED_PATHS, bearerAuth } from './http/auth';
 import { BulkLimits } from './http/bulk';
 import { dashboardRouter } from './http/dashboard';
 import { errorHandler } from './http/errors';
+import { securityHeaders } from './http/hardening';
 import { AppMetrics } from './http/metrics';
 import { openApiHandler } from './http/openapi';
 import { methodNotAllowed, perfRouter } from './http/routes';
@@ -37,6 +38,7 @@ export function createApp(options: AppOptions = {}): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   // Registered only at debug, so the default hot path does no logging work at all.
   if (logger.isLevelEnabled('debug')) app.use(accessLog(logger));
   if (metrics !== undefined) app.use(metrics.requests.middleware());

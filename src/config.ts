@@ -18,6 +18,9 @@ export interface Config {
   bulkMaxSamples: number; // SERVERTRACK_BULK_MAX_SAMPLES, default 100000: samples per POST /perf
   bulkMaxBytes: number; // SERVERTRACK_BULK_MAX_BYTES, default 10485760 (10 MiB): body size of POST /perf
   maxHosts: number; // SERVERTRACK_MAX_HOSTS, default 100000: hosts tracked at once; a new one beyond gets 503
+  headersTimeoutSec: number; // SERVERTRACK_HEADERS_TIMEOUT, default 10: request line and headers must arrive within it (408)
+  requestTimeoutSec: number; // SERVERTRACK_REQUEST_TIMEOUT, default 30: the whole request, body included (408)
+  keepAliveTimeoutSec: number; // SERVERTRACK_KEEP_ALIVE_TIMEOUT, default 5: idle keep-alive connections are closed after it
   authTokens: string[]; // SERVERTRACK_TOKEN, default none (open): comma-separated bearer tokens for /perf and /metrics
   snapshotPath: string | undefined; // SERVERTRACK_SNAPSHOT, default unset (memory only): file to load at start and write to
   snapshotIntervalSec: number; // SERVERTRACK_SNAPSHOT_INTERVAL, default 60: seconds between snapshot writes
@@ -65,13 +68,23 @@ export function describeSettings(config: Config): Record<string, unknown> {
   return { ...config, authTokens: `${config.authTokens.length} redacted`, store: { ...config.store, redisUrl: redactUrl(config.store.redisUrl) } };
 }
 
+/** node refuses a headers timeout longer than the request timeout; say so by name instead. */
+function checkTimeouts(config: Config): Config {
+  if (config.headersTimeoutSec > config.requestTimeoutSec) {
+    throw new Error(
+      `SERVERTRACK_HEADERS_TIMEOUT (${config.headersTimeoutSec}) must not exceed SERVERTRACK_REQUEST_TIMEOUT (${config.requestTimeoutSec})`,
+    );
+  }
+  return config;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const store = loadStoreConfig(env, (name, fallback, min, max) => integerSetting(env, name, fallback, min, max));
   const snapshotPath = env.SERVERTRACK_SNAPSHOT === undefined || env.SERVERTRACK_SNAPSHOT === '' ? undefined : env.SERVERTRACK_SNAPSHOT;
   if (snapshotPath !== undefined && store.kind === 'redis') {
     throw new Error('SERVERTRACK_SNAPSHOT is for the in-memory store; with SERVERTRACK_STORE=redis the data lives in Redis (use its own persistence)');
   }
-  return {
+  return checkTimeouts({
     port: integerSetting(env, 'PORT', 8080, 0, 65535),
     host: env.HOST === undefined || env.HOST === '' ? '0.0.0.0' : env.HOST,
     sweepIntervalSec: integerSetting(env, 'SERVERTRACK_SWEEP_INTERVAL', 60, 1, 86_400),
@@ -80,10 +93,13 @@ export function loadConfig(env: Env = process.env): Config {
     bulkMaxSamples: integerSetting(env, 'SERVERTRACK_BULK_MAX_SAMPLES', DEFAULT_BULK_LIMITS.maxSamples, 1, 10_000_000),
     bulkMaxBytes: integerSetting(env, 'SERVERTRACK_BULK_MAX_BYTES', DEFAULT_BULK_LIMITS.maxBytes, 1, 1024 * 1024 * 1024),
     maxHosts: integerSetting(env, 'SERVERTRACK_MAX_HOSTS', DEFAULT_MAX_HOSTS, 1, 100_000_000),
+    headersTimeoutSec: integerSetting(env, 'SERVERTRACK_HEADERS_TIMEOUT', 10, 1, 3_600),
+    requestTimeoutSec: integerSetting(env, 'SERVERTRACK_REQUEST_TIMEOUT', 30, 1, 3_600),
+    keepAliveTimeoutSec: integerSetting(env, 'SERVERTRACK_KEEP_ALIVE_TIMEOUT', 5, 1, 3_600),
     authTokens: tokensSetting(env),
     snapshotPath,
     snapshotIntervalSec: integerSetting(env, 'SERVERTRACK_SNAPSHOT_INTERVAL', 60, 1, 86_400),
     store,
     workers: checkWorkers(integerSetting(env, 'SERVERTRACK_WORKERS', 1, 1, 64), store),
-  };
+  });
 }

@@ -12,6 +12,7 @@ import { runPrimary } from './cluster';
 import { serveClusterMetrics } from './http/cluster-metrics';
 import { AppMetrics } from './http/metrics';
 import { Config, describeSettings, loadConfig } from './config';
+import { clientErrorHandler, serverTimeoutOptions } from './http/hardening';
 import { createHttpServer } from './http/http-server';
 import { Logger, createLogger } from './logger';
 import { Snapshotter } from './snapshot/snapshotter';
@@ -47,7 +48,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
   const metrics = new AppMetrics({ store, clock, clusterWide: cluster.isWorker });
   const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens, metrics });
-  const server = createHttpServer(app).listen(config.port, config.host);
+  const server = createHttpServer(app, serverTimeoutOptions(config));
+  server.on('clientError', clientErrorHandler(config));
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

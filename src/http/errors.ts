@@ -85,6 +85,12 @@ export type ErrorLogger = (err: unknown) => void;
 export function errorHandler(logError: ErrorLogger) {
   // Four parameters, even if unused: that is how express tells an error handler apart.
   return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    // Too late to answer: cut the connection so the client sees a failure, not a short body.
+    if (res.headersSent) {
+      logError(err);
+      res.destroy();
+      return;
+    }
     const httpError = err instanceof HttpError ? err : (fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError));
     if (httpError === undefined) {
       logError(err);
@@ -92,6 +98,12 @@ export function errorHandler(logError: ErrorLogger) {
       return;
     }
     const body = httpError.details === undefined ? { error: httpError.message } : { error: httpError.message, details: httpError.details };
-    res.set(httpError.headers).status(httpError.status).json(body);
+    try {
+      res.set(httpError.headers).status(httpError.status).json(body);
+    } catch (failure) {
+      // Never let express's fallback page answer: it shows a stack trace outside production.
+      logError(failure);
+      res.status(500).json({ error: 'internal error' });
+    }
   };
 }

@@ -33,7 +33,7 @@ function responseClassFor(app: Express): ResponseClass {
   return AppResponse as unknown as ResponseClass;
 }
 
-/** Like http.createServer(app), minus the per-request prototype swap. Does not listen. */
-export function createHttpServer(app: Express): http.Server {
-  return http.createServer({ IncomingMessage: requestClassFor(app), ServerResponse: responseClassFor(app) }, app);
+/** Like http.createServer(options, app), minus the per-request prototype swap. Does not listen. */
+export function createHttpServer(app: Express, options: http.ServerOptions = {}): http.Server {
+  return http.createServer({ ...options, IncomingMessage: requestClassFor(app), ServerResponse: responseClassFor(app) }, app);
 }
