@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { Express } from 'express';
 import helmet from 'helmet';
-import request from 'supertest';
+import request from '../helpers/api-request';
 import { HttpError } from '../../src/http/errors';
 import { securityHeaders } from '../../src/http/hardening';
 import { T0_SEC, postSample, testApp } from '../helpers/test-app';
