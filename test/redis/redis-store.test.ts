@@ -1,0 +1,216 @@
+/*
+ * RedisStore against real Redis, standalone and a 3-node cluster (started by global-setup.ts).
+ * The in-memory HostStore is the reference: it is itself checked against a naive model in
+ * test/store/model.property.test.ts, so equal answers here mean the same contract, down to
+ * the last bit of every mean.
+ */
+import fc from 'fast-check';
+import { HostStore } from '../../src/store/host-store';
+import { LONGEST, MODES, Mode, windowStart } from '../../src/store/modes';
+import { RedisStore } from '../../src/store/redis-store';
+import { RedisClient } from '../../src/store/redis/connection';
+import { hostKeys, hostsKey } from '../../src/store/redis/keys';
+import { HostSample, Sample } from '../../src/store/store';
+import { FakeClock, fakeClock } from '../helpers/fake-clock';
+import { TEST_COMMAND_TIMEOUT_MS, connectTestRedis, uniquePrefix } from '../helpers/test-store';
+
+jest.setTimeout(120_000);
+
+const BASE_SEC = 1_700_000_000;
+const DAY_SEC = 86_400;
+const HOSTS = ['web-1', 'web-2', 'db-1'];
+
+type Op =
+  | { kind: 'advance'; stepSec: number }
+  | { kind: 'record'; host: string; ageSec: number; cpuLoad: number; memLoad: number }
+  | { kind: 'batch'; entries: { host: string; ageSec: number; cpuLoad: number; memLoad: number }[] }
+  | { kind: 'report'; host: string; mode: Mode }
+  | { kind: 'hosts' }
+  | { kind: 'forget'; host: string };
+
+const load = fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100));
+const age = fc.oneof(
+  fc.integer({ min: 0, max: 120_000 }).map((ms) => ms / 1_000),
+  fc.integer({ min: 0, max: 4_000 }),
+  fc.integer({ min: 0, max: DAY_SEC }),
+);
+const entry = fc.record({ host: fc.constantFrom(...HOSTS), ageSec: age, cpuLoad: load, memLoad: load });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      stepSec: fc.oneof(fc.integer({ min: 0, max: 3_000 }).map((ms) => ms / 1_000), fc.integer({ min: 0, max: 7_200 }), fc.integer({ min: DAY_SEC - 3_600, max: 2 * DAY_SEC })),
+    }),
+  },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('record' as const), host: fc.constantFrom(...HOSTS), ageSec: age, cpuLoad: load, memLoad: load }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('batch' as const), entries: fc.array(entry, { minLength: 1, maxLength: 8 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('report' as const), host: fc.constantFrom(...HOSTS), mode: fc.constantFrom(...MODES) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'hosts' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget' as const), host: fc.constantFrom(...HOSTS) }) },
+);
+
+/** A sample time the HTTP layer would accept: not after now, its hour inside the day window. */
+function sampleAt(ageSec: number, cpuLoad: number, memLoad: number, nowSec: number): Sample {
+  return { timeSec: Math.max(nowSec - ageSec, windowStart(LONGEST, nowSec)), cpuLoad, memLoad };
+}
+
+describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) => {
+  let client: RedisClient;
+
+  beforeAll(async () => {
+    client = await connectTestRedis(kind);
+  });
+
+  afterAll(async () => {
+    await client.quit();
+  });
+
+  function stores(clock: FakeClock, maxHosts?: number): { memory: HostStore; redis: RedisStore; prefix: string } {
+    const prefix = uniquePrefix();
+    return {
+      memory: new HostStore({ clock, maxHosts }),
+      redis: new RedisStore({ client, clock, keyPrefix: prefix, maxHosts, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS }),
+      prefix,
+    };
+  }
+
+  describe('on random runs of every operation', () => {
+    it('answers exactly what the in-memory store answers, every mean bit for bit', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+          const clock = fakeClock(BASE_SEC);
+          const { memory, redis } = stores(clock);
+          for (const o of ops) {
+            const nowSec = clock();
+            switch (o.kind) {
+              case 'advance':
+                clock.advance(o.stepSec);
+                break;
+              case 'record': {
+                const sample = sampleAt(o.ageSec, o.cpuLoad, o.memLoad, nowSec);
+                expect(await redis.record(o.host, sample, nowSec)).toBe(memory.record(o.host, sample, nowSec));
+                break;
+              }
+              case 'batch': {
+                const entries: HostSample[] = o.entries.map((e) => ({ host: e.host, sample: sampleAt(e.ageSec, e.cpuLoad, e.memLoad, nowSec) }));
+                expect(await redis.recordBatch(entries, nowSec)).toBe(memory.recordBatch(entries, nowSec));
+                break;
+              }
+              case 'report':
+                expect(await redis.report(o.host, o.mode, nowSec)).toEqual(memory.report(o.host, o.mode, nowSec));
+                break;
+              case 'hosts':
+                expect(await redis.hosts(nowSec)).toEqual(memory.hosts(nowSec));
+                break;
+              case 'forget':
+                expect(await redis.forget(o.host)).toBe(memory.forget(o.host));
+                break;
+            }
+          }
+          for (const host of HOSTS) {
+            for (const mode of MODES) expect(await redis.report(host, mode, clock())).toEqual(memory.report(host, mode, clock()));
+          }
+        }),
+        { numRuns: 30 },
+      );
+    });
+  });
+
+  describe('sums', () => {
+    it('keep every bit: 1,000 samples of 0.1 average to what the in-memory store says', async () => {
+      const clock = fakeClock(BASE_SEC);
+      const { memory, redis } = stores(clock);
+      const entries: HostSample[] = Array.from({ length: 1_000 }, (_, i) => ({ host: 'web-1', sample: { timeSec: BASE_SEC, cpuLoad: 0.1, memLoad: (i % 7) / 3 } }));
+      memory.recordBatch(entries, BASE_SEC);
+      await redis.recordBatch(entries, BASE_SEC);
+      const [fromRedis] = ((await redis.report('web-1', 'last_minute', BASE_SEC)) ?? []).slice(-1);
+      const [fromMemory] = (memory.report('web-1', 'last_minute', BASE_SEC) ?? []).slice(-1);
+      // 0.1 added 1,000 times in doubles is not 100; the point is that both stores agree exactly.
+      expect(fromRedis.cpuMean).toBe(fromMemory.cpuMean);
+      expect(fromRedis.memMean).toBe(fromMemory.memMean);
+      expect(fromRedis.samples).toBe(1_000);
+    });
+  });
+
+  describe('keys', () => {
+    it('lays out one host as four keys sharing its hash tag, so they live in one cluster slot', async () => {
+      const clock = fakeClock(BASE_SEC);
+      const { redis, prefix } = stores(clock);
+      await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
+      const keys = hostKeys(prefix, 'web-1');
+      expect(keys).toEqual({
+        rings: { last_minute: `${prefix}{web-1}:last_minute`, last_hour: `${prefix}{web-1}:last_hour`, last_day: `${prefix}{web-1}:last_day` },
+        last: `${prefix}{web-1}:last`,
+      });
+      const names = [...Object.values(keys.rings), keys.last];
+      for (const name of names) expect(await client.exists(name)).toBe(1);
+      if (kind === 'redis-cluster') {
+        const slots = await Promise.all(names.map((name) => client.call('CLUSTER', 'KEYSLOT', name)));
+        expect(new Set(slots).size).toBe(1);
+      }
+      expect(await client.zrange(hostsKey(prefix), 0, -1, 'WITHSCORES')).toEqual(['web-1', String(BASE_SEC)]);
+    });
+
+    it('expire with their window, so Redis memory is bounded without a sweeper', async () => {
+      const clock = fakeClock(BASE_SEC);
+      const { redis, prefix } = stores(clock);
+      await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
+      const keys = hostKeys(prefix, 'web-1');
+      const ttls = await Promise.all([keys.rings.last_minute, keys.rings.last_hour, keys.rings.last_day, keys.last].map((key) => client.ttl(key)));
+      expect(ttls).toEqual([60, 3_600, DAY_SEC, DAY_SEC]);
+    });
+
+    it('trims the hosts set by time when listing, with no KEYS scan', async () => {
+      const clock = fakeClock(BASE_SEC);
+      const { redis, prefix } = stores(clock);
+      await redis.record('old', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
+      await redis.record('new', { timeSec: BASE_SEC + DAY_SEC - 1, cpuLoad: 1, memLoad: 2 }, BASE_SEC + DAY_SEC - 1);
+      expect((await redis.hosts(BASE_SEC + DAY_SEC)).map((h) => h.host)).toEqual(['new']);
+      expect(await client.zrange(hostsKey(prefix), 0, -1)).toEqual(['new']);
+    });
+  });
+
+  describe('shared by several processes (stores on one key prefix)', () => {
+    function sharing(count: number, maxHosts: number): RedisStore[] {
+      const prefix = uniquePrefix();
+      const clock = fakeClock(BASE_SEC);
+      return Array.from({ length: count }, () => new RedisStore({ client, clock, keyPrefix: prefix, maxHosts, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS }));
+    }
+
+    const sample = { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 };
+
+    it('see each other’s hosts, deletes and the cap', async () => {
+      const [a, b] = sharing(2, 2);
+      expect(await a.record('web-1', sample, BASE_SEC)).toBe('recorded');
+      expect(await b.record('web-2', sample, BASE_SEC)).toBe('recorded');
+      expect(await a.record('web-3', sample, BASE_SEC)).toBe('full');
+      expect(await b.record('web-1', sample, BASE_SEC)).toBe('recorded');
+      expect(await b.forget('web-1')).toBe(true);
+      expect(await a.report('web-1', 'last_minute', BASE_SEC)).toBeUndefined();
+      expect(await a.record('web-3', sample, BASE_SEC)).toBe('recorded');
+      expect((await b.hosts(BASE_SEC)).map((h) => h.host)).toEqual(['web-2', 'web-3']);
+    });
+
+    it('admit exactly the cap when many race for the last places', async () => {
+      const racers = sharing(12, 5);
+      const outcomes = await Promise.all(racers.map((store, i) => store.record(`host-${i}`, sample, BASE_SEC)));
+      expect(outcomes.filter((o) => o === 'recorded')).toHaveLength(5);
+      expect(await racers[0].hostCount()).toBe(5);
+    });
+
+    it('refuse a whole batch whose new hosts do not fit, and record none of it', async () => {
+      const [a, b] = sharing(2, 3);
+      await a.record('web-1', sample, BASE_SEC);
+      await b.record('web-2', sample, BASE_SEC);
+      const batch: HostSample[] = [
+        { host: 'web-1', sample: { ...sample, cpuLoad: 50 } },
+        { host: 'web-3', sample },
+        { host: 'web-4', sample },
+      ];
+      expect(await a.recordBatch(batch, BASE_SEC)).toBe('full');
+      expect((await b.report('web-1', 'last_minute', BASE_SEC))?.at(-1)).toMatchObject({ samples: 1, cpuMean: 1 });
+      expect((await b.hosts(BASE_SEC)).map((h) => h.host)).toEqual(['web-1', 'web-2']);
+    });
+  });
+});
