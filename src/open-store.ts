@@ -15,13 +15,18 @@ export interface OpenedStore {
   store: Store;
   /** The in-memory store, for what only it needs: the sweeper and snapshots (Redis keys expire by themselves). */
   memory?: HostStore;
+  /** Resolves once the store can serve, or after READY_WAIT_MS; then requests get 503 until it can. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How long start-up waits for Redis before listening anyway (and answering 503 until it is up). */
+export const READY_WAIT_MS = 5_000;
 
 export function openStore(config: StoreConfig, clock: Clock, logger: Logger, maxHosts: number): OpenedStore {
   if (config.kind === 'memory') {
     const store = new HostStore({ clock, maxHosts });
-    return { store, memory: store, close: async () => undefined };
+    return { store, memory: store, ready: async () => undefined, close: async () => undefined };
   }
   const client = connectRedis({
     url: config.redisUrl,
@@ -42,6 +47,19 @@ export function openStore(config: StoreConfig, clock: Clock, logger: Logger, max
   const store = new RedisStore({ client, clock, maxHosts, keyPrefix: config.redisKeyPrefix, commandTimeoutMs: config.redisCommandTimeoutMs });
   return {
     store,
+    // Listening before the connection is up would answer the first requests with 503s.
+    ready: () =>
+      new Promise<void>((resolve) => {
+        if (client.status === 'ready') return resolve();
+        const timer = setTimeout(() => {
+          logger.warn({ waitedMs: READY_WAIT_MS }, 'redis not ready yet: listening anyway, requests that need it answer 503 until it is');
+          resolve();
+        }, READY_WAIT_MS);
+        client.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
     close: async () => {
       await client.quit().catch(() => client.disconnect());
     },

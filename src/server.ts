@@ -48,6 +48,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
   const metrics = new AppMetrics({ store, clock, clusterWide: cluster.isWorker });
   const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens, metrics });
+  await opened.ready();
   const server = createHttpServer(app, serverTimeoutOptions(config));
   server.on('clientError', clientErrorHandler(config));
   server.listen(config.port, config.host);

@@ -173,10 +173,11 @@ export class RedisStore implements Store {
   forget(host: string): Promise<boolean> {
     return this.bounded(async () => {
       // The set first: a sample racing this DELETE then either lands before the keys go, or
-      // finds the host unknown and re-admits it whole.
+      // finds the host unknown and re-admits it whole. Known means "in the set", as in memory
+      // it means "held": keys a trimmed host left behind until their TTL do not count.
       const removed = await this.client.zrem(this.hostsKey, host);
-      const deleted = await this.client.del(...recordScriptKeys(hostKeys(this.prefix, host)));
-      return removed > 0 || deleted > 0;
+      await this.client.del(...recordScriptKeys(hostKeys(this.prefix, host)));
+      return removed > 0;
     });
   }
 
