@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { ServerProcess, buildServer, startServerProcess } from '../helpers/server-process';
 import { TempFolder, tempFolder } from '../helpers/snapshot-files';
@@ -103,6 +104,30 @@ describe('snapshots with the built server as a real process', () => {
       expect(logLines(second).find((line) => line.msg === 'snapshot loaded')).toMatchObject({ path: file, hosts: 4, droppedHosts: 0 });
       expect(await readable(second)).toEqual(before);
       expect(await stop(second, 'SIGINT')).toBe(0);
+    });
+  });
+
+  describe('when SIGTERM arrives while a request is in flight', () => {
+    it('finishes the request first and keeps its sample in the snapshot', async () => {
+      const first = await start();
+      const socket = net.connect(Number(new URL(first.baseUrl).port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      let response = '';
+      socket.on('data', (chunk) => (response += chunk.toString()));
+      const body = 'cpuload=12.5&memload=40';
+      socket.write(`POST /perf/late-1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\ncpuload=12.5`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      first.child.kill('SIGTERM');
+      await waitFor(() => messages(first).includes('stopping: finishing in-flight requests'), 'the server to start stopping');
+      socket.write('&memload=40');
+
+      expect(await first.exited).toBe(0);
+      expect(response).toMatch(/^HTTP\/1\.1 201 Created\r\n/);
+      socket.destroy();
+      const second = await start();
+      const hosts = (await (await fetch(`${second.baseUrl}/perf`)).json()) as { host: string; cpuload: number; memload: number }[];
+      expect(hosts).toMatchObject([{ host: 'late-1', cpuload: 12.5, memload: 40 }]);
     });
   });
 
