@@ -30,7 +30,11 @@ export interface ServerTimeouts {
  */
 export function securityHeaders(): RequestHandler {
   const probe = new ServerResponse(new IncomingMessage(new Socket()));
-  helmet()(probe as never, probe as never, () => undefined);
+  // Without upgrade-insecure-requests: over plain HTTP at a network address (npm start on a
+  // server) it turns every script and style of the dashboard into a failing https:// request.
+  // Browsers exempt localhost from it, so it only breaks where people actually look.
+  const helmetDefaults = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  helmetDefaults(probe as never, probe as never, () => undefined);
   const headers = Object.entries(probe.getHeaders()).map(([name, value]) => [name, String(value)] as const);
   return (_req, res, next) => {
     for (let i = 0; i < headers.length; i++) res.setHeader(headers[i][0], headers[i][1]);

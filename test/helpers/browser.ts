@@ -2,8 +2,8 @@
 /// <reference lib="dom" />
 /*
  * What the browser tests share: Debian's Chromium launched by playwright-core (no browser
- * download, ever), and the real app listening on a port behind a strict Content-Security-Policy,
- * so any inline script or style in the page would be blocked and show up as an error.
+ * download, ever), and the real app listening on a port with a strict Content-Security-Policy
+ * on top of its own, so any inline script or style in the page is blocked and shows up as an error.
  */
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -52,8 +52,13 @@ export interface DashboardServerOptions {
 export async function startDashboardServer(options: DashboardServerOptions = {}): Promise<DashboardServer> {
   const store = options.store ?? new HostStore({ clock: systemClock });
   const app = express();
+  // Sent next to the app's own policy (helmet's), not instead of it: a browser enforces every
+  // policy it receives, so the page must satisfy the real one and this stricter one.
   app.use((_req, res, next) => {
-    res.set('Content-Security-Policy', STRICT_CSP);
+    const setHeader = res.setHeader.bind(res);
+    res.setHeader = ((name: string, value: number | string | readonly string[]) =>
+      name.toLowerCase() === 'content-security-policy' ? setHeader(name, [String(value), STRICT_CSP]) : setHeader(name, value)) as typeof res.setHeader;
+    setHeader('Content-Security-Policy', STRICT_CSP);
     next();
   });
   app.use(createApp({ store, clock: systemClock, authTokens: options.authTokens }));
@@ -88,12 +93,18 @@ export async function postSamples(baseUrl: string, samples: SeedSample[], token?
   if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
 }
 
+/**
+ * Chromium's notice that it ignores Cross-Origin-Opener-Policy (one of the security headers)
+ * on a plain-HTTP origin. The header is for HTTPS deployments; over HTTP it does nothing.
+ */
+const IGNORED_COOP_NOTICE = 'The Cross-Origin-Opener-Policy header has been ignored';
+
 /** Errors the page reported: uncaught exceptions, console errors, CSP violations. */
 export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith(IGNORED_COOP_NOTICE)) errors.push(message.text());
   });
   return errors;
 }
