@@ -5,21 +5,21 @@
  *    connections) against two servers of the full app, metrics on and metrics off, both
  *    up for the whole run and pinned to core 0; this process drives them with autocannon
  *    from core 1, in short alternating bursts, so slow drifts of a shared machine hit both
- *    alike. Reported: medians of req/s and p99, and the median per-round cost,
- *    1 - (req/s on / req/s off).
- * 2. In-process: the nanoseconds the metrics middleware adds to one request (its start,
- *    its 'finish' listener and the prom-client updates), against a pass-through middleware
- *    driven the same way. Noise-free enough to check the HTTP figure against: cost ≈ ns ×
+ *    alike. Reported: medians of req/s, p99 and server CPU time per request (from /proc,
+ *    steadier than req/s when other processes share the machine), and the median
+ *    per-round cost by both: 1 - (req/s on / req/s off), (CPU/req on / CPU/req off) - 1.
+ * 2. In-process: the nanoseconds the metrics add to one request (the timing middleware,
+ *    the counting end(), the counting itself), against the same loop without them. Noise-free enough to check the HTTP figure against: cost ≈ ns ×
  *    req/s.
  *
  *   npm run bench:metrics-cost      (BENCH_ROUNDS, BENCH_DURATION_SEC, BENCH_WARMUP_SEC change the run)
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppMetrics } from '../src/http/metrics';
 import { HostStore } from '../src/store/host-store';
 
@@ -32,6 +32,7 @@ const START_TIMEOUT_MS = 20_000;
 const TARGET_COST = 0.05;
 const MICRO_ITERATIONS = 1_000_000;
 const MICRO_RUNS = 7;
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: /proc reports CPU time in these on Linux
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -89,6 +90,20 @@ async function stopServer(server: Server): Promise<void> {
 interface LoadResult {
   requestsPerSec: number;
   p99Ms: number;
+  /** Server CPU time per request answered: steadier than req/s on a shared machine. */
+  cpuUsPerRequest: number;
+}
+
+/** CPU seconds (user + system) `pid` has used, from /proc; NaN where there is no /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
 }
 
 const ingestRequests = Array.from({ length: HOST_COUNT }, (_, i) => ({
@@ -99,10 +114,12 @@ const ingestRequests = Array.from({ length: HOST_COUNT }, (_, i) => ({
 }));
 
 async function load(server: Server, durationSec: number): Promise<LoadResult> {
+  const cpuBefore = cpuSeconds(server.child.pid ?? -1);
   const result = await autocannon({ url: server.baseUrl, connections: CONNECTIONS, duration: durationSec, requests: ingestRequests });
+  const cpuUsed = cpuSeconds(server.child.pid ?? -1) - cpuBefore;
   const failures = result.non2xx + result.errors + result.timeouts;
   if (failures > 0) throw new Error(`${server.baseUrl}: ${failures} failed requests`);
-  return { requestsPerSec: result.requests.average, p99Ms: result.latency.p99 };
+  return { requestsPerSec: result.requests.average, p99Ms: result.latency.p99, cpuUsPerRequest: (cpuUsed * 1e6) / result.requests.total };
 }
 
 function median(values: number[]): number {
@@ -113,76 +130,86 @@ function median(values: number[]): number {
 
 const percent = (ratio: number): string => `${(ratio * 100).toFixed(1)}%`;
 
-async function httpCost(): Promise<{ rpsOff: number; cost: number }> {
+async function httpCost(): Promise<{ rpsOff: number; cost: number; cpuCost: number }> {
   const servers = { on: await startServer('on'), off: await startServer('off') };
   try {
     await load(servers.off, WARMUP_SEC);
     await load(servers.on, WARMUP_SEC);
     const runs: Record<Variant, LoadResult[]> = { on: [], off: [] };
     const costs: number[] = [];
+    const cpuCosts: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which variant goes first, so neither always meets a warmer (or busier) machine.
       const order: Variant[] = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
-      const rps = { on: 0, off: 0 };
+      const latest = {} as Record<Variant, LoadResult>;
       for (const variant of order) {
-        const result = await load(servers[variant], DURATION_SEC);
-        runs[variant].push(result);
-        rps[variant] = result.requestsPerSec;
+        latest[variant] = await load(servers[variant], DURATION_SEC);
+        runs[variant].push(latest[variant]);
       }
-      costs.push(1 - rps.on / rps.off);
-      console.log(`round ${round + 1}: off ${Math.round(rps.off)} req/s, on ${Math.round(rps.on)} req/s, cost ${percent(costs.at(-1) ?? NaN)}`);
+      costs.push(1 - latest.on.requestsPerSec / latest.off.requestsPerSec);
+      cpuCosts.push(latest.on.cpuUsPerRequest / latest.off.cpuUsPerRequest - 1);
+      console.log(
+        `round ${round + 1}: off ${Math.round(latest.off.requestsPerSec)} req/s ${latest.off.cpuUsPerRequest.toFixed(1)} µs CPU/req, ` +
+          `on ${Math.round(latest.on.requestsPerSec)} req/s ${latest.on.cpuUsPerRequest.toFixed(1)} µs CPU/req; ` +
+          `cost ${percent(costs.at(-1) ?? NaN)} by req/s, ${percent(cpuCosts.at(-1) ?? NaN)} by CPU`,
+      );
     }
-    console.log(`\n| ServerTrack, single-sample POST, ${CONNECTIONS} connections | req/s (median) | p99 ms (median) |\n| --- | --- | --- |`);
+    console.log(`\n| ServerTrack, single-sample POST, ${CONNECTIONS} connections | req/s | p99 ms | server CPU µs per request |\n| --- | --- | --- | --- |`);
     for (const variant of ['off', 'on'] as const) {
-      console.log(`| metrics ${variant} | ${Math.round(median(runs[variant].map((r) => r.requestsPerSec)))} | ${median(runs[variant].map((r) => r.p99Ms))} |`);
+      const m = (pick: (r: LoadResult) => number): number => median(runs[variant].map(pick));
+      console.log(`| metrics ${variant} | ${Math.round(m((r) => r.requestsPerSec))} | ${m((r) => r.p99Ms)} | ${m((r) => r.cpuUsPerRequest).toFixed(1)} |`);
     }
+    console.log(`(medians of ${ROUNDS} rounds of ${DURATION_SEC} s)`);
+    const spread = (values: number[]): string => `${percent(Math.min(...values))} to ${percent(Math.max(...values))}`;
     const cost = median(costs);
-    console.log(`\nHTTP cost of metrics: ${percent(cost)} (median of ${ROUNDS} per-round costs, ${DURATION_SEC} s bursts; spread ${percent(Math.min(...costs))} to ${percent(Math.max(...costs))})`);
-    return { rpsOff: median(runs.off.map((r) => r.requestsPerSec)), cost };
+    const cpuCost = median(cpuCosts);
+    console.log(`\ncost of metrics by req/s: ${percent(cost)} (median of per-round costs; spread ${spread(costs)})`);
+    console.log(`cost of metrics by server CPU per request: ${percent(cpuCost)} (median of per-round costs; spread ${spread(cpuCosts)})`);
+    return { rpsOff: median(runs.off.map((r) => r.requestsPerSec)), cost, cpuCost };
   } finally {
     await stopServer(servers.on);
     await stopServer(servers.off);
   }
 }
 
-/** A response stand-in with what the middleware touches: req, statusCode and 'finish'. */
-function fakeExchange(i: number): { req: Request; res: Response & EventEmitter } {
-  const res = new EventEmitter() as Response & EventEmitter;
-  const req = { method: 'POST', route: { path: '/perf/:host' }, originalUrl: `/perf/host-${i}` } as unknown as Request;
-  Object.assign(res, { req, statusCode: 201 });
-  return { req, res };
+/**
+ * What instrument() touches, without sockets: an app with use() and a response prototype
+ * whose end() does nothing, and responses built on it with req and statusCode.
+ */
+function fakeApp(withMetrics: boolean): { handle(i: number): void } {
+  const clock = (): number => 1_700_000_000;
+  let middleware: RequestHandler = (_req, _res, next) => next();
+  const app = { use: (handler: RequestHandler) => (middleware = handler), response: { end: () => undefined, writableEnded: false } };
+  if (withMetrics) new AppMetrics({ store: new HostStore({ clock }), clock }).requests.instrument(app as unknown as Express);
+  const requests = Array.from({ length: 1_000 }, (_, i) => ({ method: 'POST', route: { path: '/perf/:host' }, originalUrl: `/perf/host-${i}` }) as unknown as Request);
+  const next: NextFunction = () => undefined;
+  return {
+    handle(i: number): void {
+      const res = Object.create(app.response) as Response;
+      Object.assign(res, { req: requests[i % requests.length], statusCode: 201 });
+      middleware(res.req, res, next);
+      res.end();
+    },
+  };
 }
 
-function timeMiddlewareNs(middleware: RequestHandler): number {
-  const next: NextFunction = () => undefined;
-  const exchanges = Array.from({ length: 1_000 }, (_, i) => fakeExchange(i));
+function timeRequestsNs(app: { handle(i: number): void }): number {
   const startedNs = process.hrtime.bigint();
-  for (let i = 0; i < MICRO_ITERATIONS; i++) {
-    // A fresh listener list each time, as a real response would have.
-    const { req, res } = exchanges[i % exchanges.length];
-    middleware(req, res, next);
-    res.emit('finish');
-    res.removeAllListeners('finish');
-  }
+  for (let i = 0; i < MICRO_ITERATIONS; i++) app.handle(i);
   return Number(process.hrtime.bigint() - startedNs) / MICRO_ITERATIONS;
 }
 
 function inProcessCost(): number {
-  const clock = (): number => 1_700_000_000;
-  const metrics = new AppMetrics({ store: new HostStore({ clock }), clock });
-  const withMetrics = metrics.requests.middleware();
-  const passThrough: RequestHandler = (_req, res, next) => {
-    res.on('finish', () => undefined);
-    next();
-  };
+  const withMetrics = fakeApp(true);
+  const without = fakeApp(false);
   const added: number[] = [];
   for (let run = 0; run < MICRO_RUNS + 1; run++) {
-    const baseNs = timeMiddlewareNs(passThrough);
-    const oursNs = timeMiddlewareNs(withMetrics);
+    const baseNs = timeRequestsNs(without);
+    const oursNs = timeRequestsNs(withMetrics);
     if (run > 0) added.push(oursNs - baseNs); // run 0 warms up
   }
   const ns = median(added);
-  console.log(`in-process: the metrics middleware adds ${ns.toFixed(0)} ns per request over a pass-through (median of ${MICRO_RUNS} runs of ${MICRO_ITERATIONS.toLocaleString('en')})`);
+  console.log(`in-process: metrics add ${ns.toFixed(0)} ns per request (median of ${MICRO_RUNS} runs of ${MICRO_ITERATIONS.toLocaleString('en')})`);
   return ns;
 }
 
@@ -190,8 +217,11 @@ async function main(): Promise<void> {
   if (PINNED) execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
   console.log(`metrics-cost: ${ROUNDS} rounds, ${DURATION_SEC} s bursts after ${WARMUP_SEC} s warm-up, autocannon, pinned: ${PINNED}`);
   const ns = inProcessCost();
-  const { rpsOff, cost } = await httpCost();
-  console.log(`expected from in-process: ${ns.toFixed(0)} ns x ${Math.round(rpsOff)} req/s = ${percent((ns * rpsOff) / 1e9)} of the server core; target < ${percent(TARGET_COST)}; measured ${percent(cost)}`);
+  const { rpsOff, cost, cpuCost } = await httpCost();
+  console.log(
+    `in-process figure as a share: ${ns.toFixed(0)} ns x ${Math.round(rpsOff)} req/s = ${percent((ns * rpsOff) / 1e9)} of the server core; ` +
+      `target < ${percent(TARGET_COST)}; measured ${percent(cost)} by req/s, ${percent(cpuCost)} by CPU per request`,
+  );
   console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} x ${os.cpus().length}, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}`);
   console.log('reproduce: npm run bench:metrics-cost');
 }

@@ -41,7 +41,7 @@ export function createApp(options: AppOptions = {}): Express {
   app.use(securityHeaders());
   // Registered only at debug, so the default hot path does no logging work at all.
   if (logger.isLevelEnabled('debug')) app.use(accessLog(logger));
-  if (metrics !== undefined) app.use(metrics.requests.middleware());
+  metrics?.requests.instrument(app);
 
   // Not registered at all when open, so the hot path does no auth work unless asked to.
   const authTokens = options.authTokens ?? [];

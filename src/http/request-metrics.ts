@@ -1,6 +1,6 @@
 /*
- * The per-request half of the metrics: a middleware on the hot path. It reads the clock
- * once when a request arrives and once when its response has gone out, then updates
+ * The per-request half of the metrics, on the hot path. It reads the clock once when a
+ * request arrives and once when its response is handed to the socket, then updates
  *
  *   servertrack_http_requests_total{method, route, status}
  *   servertrack_http_request_duration_seconds{method, route, status}
@@ -12,7 +12,7 @@
  * A request only bumps plain numbers (request-series.ts); prom-client gets them when
  * Prometheus scrapes, so its label hashing stays off the hot path.
  */
-import { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Express, NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, MetricType, Registry } from 'prom-client';
 import { SeriesTable } from './request-series';
 import { matchTemplate, routeTemplates } from './route-template';
@@ -123,19 +123,26 @@ export class RequestMetrics {
     });
   }
 
-  middleware(): RequestHandler {
-    // One listener function shared by every response (`this` is the response), so a request
-    // allocates no closure.
-    const observe = (res: TimedResponse): void => this.observe(res);
+  /**
+   * Times every request of `app`: a middleware notes when a request arrives, and the app's
+   * response prototype's end() counts it as its response is handed to the socket. Not a
+   * 'finish' listener: node's server already listens for 'finish' on every response, and a
+   * second listener turns that into an array which every emit then copies.
+   */
+  instrument(app: Express): void {
     const monotonicMs = this.monotonicMs;
-    function onFinish(this: TimedResponse): void {
-      observe(this);
-    }
-    return (_req: Request, res: Response, next: NextFunction): void => {
+    app.use((_req: Request, res: Response, next: NextFunction): void => {
       (res as TimedResponse)[STARTED_MS] = monotonicMs();
-      res.on('finish', onFinish);
       next();
-    };
+    });
+    const observe = (res: TimedResponse): void => this.observe(res);
+    // app.response is this app's own prototype of every response, so only its responses see this.
+    const end = app.response.end as (this: Response, ...args: unknown[]) => Response;
+    app.response.end = function endAndCount(this: TimedResponse, ...args: unknown[]): Response {
+      // A second end() changes nothing on the wire, so it is not counted again.
+      if (!this.writableEnded && this[STARTED_MS] !== undefined) observe(this);
+      return end.apply(this, args);
+    } as Response['end'];
   }
 
   private observe(res: TimedResponse): void {
