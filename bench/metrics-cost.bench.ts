@@ -41,7 +41,7 @@ function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-const ROUNDS = intFromEnv('BENCH_ROUNDS', 10);
+const ROUNDS = intFromEnv('BENCH_ROUNDS', 12);
 const DURATION_SEC = intFromEnv('BENCH_DURATION_SEC', 5);
 const WARMUP_SEC = intFromEnv('BENCH_WARMUP_SEC', 5);
 
