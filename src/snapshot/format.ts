@@ -18,7 +18,7 @@
 import { crc32 } from 'node:zlib';
 import { Resolution, windowStart } from '../store/modes';
 import { HostState, RINGS, SLOT_COUNT } from '../store/host-store';
-import { STATS_PER_SLOT } from '../store/ring-buffer';
+import { STATS_PER_SLOT, metaIndex, statsIndex } from '../store/ring-buffer';
 
 export const MAGIC = Buffer.from('SRVTRACK', 'latin1');
 export const FORMAT_VERSION = 1;
@@ -56,7 +56,8 @@ function homeSlot(slot: number, startSec: number): number {
 
 /** True when `slot` holds a bucket still inside its ring's window at `nowSec`. */
 export function isLiveSlot(series: HostState['series'], slot: number, nowSec: number): boolean {
-  return series.meta[2 * slot + 1] !== 0 && series.meta[2 * slot] >= windowStart(SLOT_RESOLUTION[slot], nowSec);
+  const m = metaIndex(slot);
+  return series.meta[m + 1] !== 0 && series.meta[m] >= windowStart(SLOT_RESOLUTION[slot], nowSec);
 }
 
 export function encodeHeader(savedAtSec: number): Buffer {
@@ -86,9 +87,9 @@ export function encodeRecord(out: Buffer, at: number, host: string, state: Reado
   for (let slot = 0; slot < SLOT_COUNT; slot++) {
     if (!isLiveSlot(state.series, slot, nowSec)) continue;
     out[bitsAt + (slot >> 3)] |= 1 << (slot & 7);
-    pos = out.writeUInt32LE(meta[2 * slot], pos);
-    pos = out.writeUInt32LE(meta[2 * slot + 1], pos);
-    for (let k = 0, s = slot * STATS_PER_SLOT; k < STATS_PER_SLOT; k++) pos = out.writeDoubleLE(stats[s + k], pos);
+    pos = out.writeUInt32LE(meta[metaIndex(slot)], pos);
+    pos = out.writeUInt32LE(meta[metaIndex(slot) + 1], pos);
+    for (let k = 0, s = statsIndex(slot); k < STATS_PER_SLOT; k++) pos = out.writeDoubleLE(stats[s + k], pos);
   }
   return pos;
 }
@@ -151,9 +152,9 @@ export function decodeSlots(bytes: Buffer, liveSlots: number[], state: HostState
       throw new SnapshotFormatError(`corrupt: ${where}, slot ${slot} cannot hold bucket ${startSec} with ${count} samples`);
     }
     if (startSec >= windowStart(SLOT_RESOLUTION[slot], nowSec)) {
-      meta[2 * slot] = startSec;
-      meta[2 * slot + 1] = count;
-      for (let k = 0, s = slot * STATS_PER_SLOT; k < STATS_PER_SLOT; k++) stats[s + k] = bytes.readDoubleLE(pos + 8 + 8 * k);
+      meta[metaIndex(slot)] = startSec;
+      meta[metaIndex(slot) + 1] = count;
+      for (let k = 0, s = statsIndex(slot); k < STATS_PER_SLOT; k++) stats[s + k] = bytes.readDoubleLE(pos + 8 + 8 * k);
     }
     pos += SLOT_BYTES;
   }

@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import { loadSnapshot } from '../../src/snapshot/loader';
 import { writeSnapshot } from '../../src/snapshot/writer';
 import { HostStore, RINGS } from '../../src/store/host-store';
+import { metaIndex } from '../../src/store/ring-buffer';
 import { SECONDS_PER_HOUR } from '../../src/store/time';
 import { fakeClock } from '../helpers/fake-clock';
 import { NOW_SEC, TempFolder, readable, sampleStore, tempFolder } from '../helpers/snapshot-files';
@@ -193,7 +194,7 @@ describe('loadSnapshot', () => {
 function liveSlotsByRing(meta: Uint32Array): number[] {
   return RINGS.map((ring) => {
     let live = 0;
-    for (let slot = ring.firstSlot; slot < ring.firstSlot + ring.slotCount; slot++) if (meta[2 * slot + 1] !== 0) live++;
+    for (let slot = ring.firstSlot; slot < ring.firstSlot + ring.slotCount; slot++) if (meta[metaIndex(slot) + 1] !== 0) live++;
     return live;
   });
 }
