@@ -15,6 +15,18 @@ describe('the built server as a real process', () => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
   });
 
+  // public/ and uPlot are found from dist/ as they are from src/.
+  it('serves the dashboard page, its modules and uPlot from the build', async () => {
+    for (const [path, type] of [
+      ['/', 'text/html; charset=utf-8'],
+      ['/js/main.js', 'text/javascript; charset=utf-8'],
+      ['/vendor/uplot/uPlot.esm.js', 'text/javascript; charset=utf-8'],
+    ]) {
+      const res = await fetch(`${server.baseUrl}${path}`);
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 200, type]);
+    }
+  });
+
   it('records form posts, reports them, and exits 0 on SIGTERM', async () => {
     // What `curl -d cpuload=12.5 -d memload=40.1 http://.../perf/web-01/` sends.
     const post = await fetch(`${server.baseUrl}/perf/web-01/`, {
