@@ -74,8 +74,16 @@ const BAD_TIME = 'time must be epoch seconds or an ISO-8601 date-time with a zon
 // Each group is fixed-width or a bounded run, so matching is linear.
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
+/** Date.UTC, minus its habit of reading years 0-99 as 1900-1999. */
+function utcMs(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcMs(year, month, 0)).getUTCDate();
 }
 
 /** Epoch seconds of an ISO-8601 date-time with an explicit zone, or NaN. */
@@ -94,7 +102,7 @@ export function parseIsoSeconds(text: string): number {
     if (offsetHours > 23 || offsetMinutes > 59) return NaN;
     offsetSec = (m[9] === '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second) / MS_PER_SECOND + fraction - offsetSec;
+  return utcMs(year, month - 1, day, hour, minute, second) / MS_PER_SECOND + fraction - offsetSec;
 }
 
 /**

@@ -97,6 +97,9 @@ describe('parseIsoSeconds', () => {
     ['2026-11-27T15:05:00+01:00', Date.UTC(2026, 10, 27, 14, 5, 0) / 1000],
     ['2026-11-27T09:35:00-04:30', Date.UTC(2026, 10, 27, 14, 5, 0) / 1000],
     ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29) / 1000],
+    // Years 0-99 are those years, not 1900-1999 as Date.UTC would read them (found by fuzzing).
+    ['0099-12-31T23:59:59Z', Date.parse('0099-12-31T23:59:59Z') / 1000],
+    ['0000-02-29T00:00:00Z', Date.parse('0000-02-29T00:00:00Z') / 1000],
   ])('reads %s', (text, sec) => {
     expect(parseIsoSeconds(text)).toBe(sec);
   });
