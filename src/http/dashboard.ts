@@ -16,8 +16,10 @@ export const UPLOT_DIR = path.dirname(require.resolve('uplot'));
 export function dashboardRouter(): Router {
   const router = express.Router();
   // Only GET and HEAD reach the files; any other method on / gets the 405 every route gives.
-  router.use('/vendor/uplot', express.static(UPLOT_DIR, { index: false }));
-  router.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+  // No redirect of a folder to its trailing-slash form (an HTML 301): it falls through to
+  // the JSON 404 like any other unknown path (found by fuzzing).
+  router.use('/vendor/uplot', express.static(UPLOT_DIR, { index: false, redirect: false }));
+  router.use(express.static(PUBLIC_DIR, { index: 'index.html', redirect: false }));
   router.route('/').all(methodNotAllowed(['GET', 'HEAD']));
   return router;
 }
