@@ -18,6 +18,8 @@ import { fakeClock } from '../helpers/fake-clock';
 import { T0_SEC } from '../helpers/test-app';
 
 const SEED = 20261127;
+// A few seconds alone; much more when the whole suite shares the two cores.
+jest.setTimeout(120_000);
 const TOKEN = 'fuzz-token-1';
 const TIMEOUTS = { headersTimeoutSec: 2, requestTimeoutSec: 4, keepAliveTimeoutSec: 5 };
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
