@@ -14,7 +14,7 @@ import { ROOT_DIR } from './server-process';
 
 const AGENT_PATH = path.join(ROOT_DIR, 'examples', 'agent.sh');
 const POLL_INTERVAL_MS = 20;
-const WAIT_TIMEOUT_MS = 10_000;
+const WAIT_TIMEOUT_MS = 20_000; // generous: CI runs test files in parallel on 2 busy cores
 
 export interface AgentProcess {
   child: ChildProcess;
