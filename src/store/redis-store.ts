@@ -62,6 +62,8 @@ export class RedisStore implements Store {
   private readonly prefix: string;
   private readonly hostsKey: string;
   private readonly timeoutMs: number;
+  /** Why the connection is down, for /healthz and 503 reasons; ioredis's own message only says "not writeable". */
+  private connectionError: string | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
@@ -70,6 +72,8 @@ export class RedisStore implements Store {
     this.hostsKey = hostsKey(this.prefix);
     this.timeoutMs = options.commandTimeoutMs ?? 1000;
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
+    this.client.on('error', (err: Error) => (this.connectionError = err.message));
+    this.client.on('ready', () => (this.connectionError = undefined));
     // defineCommand is idempotent per client; several stores may share one connection.
     this.client.defineCommand('servertrackRecord', { numberOfKeys: recordScriptKeys(hostKeys('', 'x')).length, lua: RECORD_LUA });
     this.client.defineCommand('servertrackAdmit', { numberOfKeys: 1, lua: ADMIT_LUA });
@@ -201,6 +205,13 @@ export class RedisStore implements Store {
     }
   }
 
+  private toStoreError(err: unknown): unknown {
+    if (err instanceof ReplyError && !UNAVAILABLE_REPLIES.test((err as Error).message)) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    if (this.client.status !== 'ready' && this.connectionError !== undefined) return new StoreUnavailableError(`redis: ${this.connectionError}`);
+    return new StoreUnavailableError(`redis: ${message}`);
+  }
+
   /** Runs `work` against the deadline and turns every way Redis can fail into StoreUnavailableError. */
   private bounded<T>(work: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -212,15 +223,9 @@ export class RedisStore implements Store {
         },
         (err: unknown) => {
           clearTimeout(timer);
-          reject(toStoreError(err));
+          reject(this.toStoreError(err));
         },
       );
     });
   }
-}
-
-function toStoreError(err: unknown): unknown {
-  if (err instanceof ReplyError && !UNAVAILABLE_REPLIES.test((err as Error).message)) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new StoreUnavailableError(`redis: ${message}`);
 }

@@ -1,0 +1,219 @@
+/*
+ * redis: what the Redis store costs and what workers buy back. Single-sample ingest
+ * (POST /perf/:host), bulk ingest (POST /perf, 1,000-sample NDJSON) and reports
+ * (GET /perf/:host/last_hour) against three set-ups started in the same round:
+ *
+ *   memory      one process, in-memory store (the baseline)
+ *   redis ×1    one process, SERVERTRACK_STORE=redis on a local redis-server
+ *   redis ×2    SERVERTRACK_WORKERS=2 on the same redis-server
+ *
+ * Servers and redis-server are not pinned: two workers and Redis need the cores they can
+ * get. The load generator is pinned to the load core (bench/lib/load.ts), so on a 2-core
+ * machine everything competes; the ratios say how the set-ups compare there, not how
+ * Redis scales on real hardware. Then Redis bytes per host with a full day of data,
+ * measured with MEMORY USAGE.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { RedisStore } from '../src/store/redis-store';
+import { connectRedis } from '../src/store/redis/connection';
+import { hostKeys, hostsKey } from '../src/store/redis/keys';
+import { HostSample } from '../src/store/store';
+import { startRedisServer } from '../test/helpers/redis-server';
+import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
+import { describeMachine, log, printCommand, printTable } from './lib/report';
+import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
+import { ROOT_DIR } from './lib/server-process';
+import { formatNumber, formatRatio, median } from './lib/stats';
+
+const HOST_COUNT = 1_000;
+const BATCH = 1_000;
+const BULK_CONNECTIONS = 4;
+const START_TIMEOUT_MS = 20_000;
+const MEMORY_HOSTS = 1_000;
+
+interface Setup {
+  name: string;
+  env: (redisUrl: string) => Record<string, string>;
+  workers: number;
+}
+
+/**
+ * A generous command timeout: on a shared 2-core machine four concurrent 1,000-sample
+ * batches can queue past the 1 s default, and a 503 there would measure the machine, not
+ * the store. Production keeps the default, bounded on purpose (README, Failure behaviour).
+ */
+const REDIS_ENV = { SERVERTRACK_STORE: 'redis', REDIS_COMMAND_TIMEOUT_MS: '10000' };
+
+const SETUPS: Setup[] = [
+  { name: 'memory, 1 process', env: () => ({}), workers: 1 },
+  { name: 'redis, 1 worker', env: (url) => ({ ...REDIS_ENV, REDIS_URL: url }), workers: 1 },
+  { name: 'redis, 2 workers', env: (url) => ({ ...REDIS_ENV, REDIS_URL: url, SERVERTRACK_WORKERS: '2' }), workers: 2 },
+];
+
+interface Case {
+  name: string;
+  samplesPerRequest: number; // 0 for reads
+  connections: number;
+  requests: LoadRequest[];
+}
+
+const CASES: Case[] = [
+  {
+    name: 'single POST /perf/:host',
+    samplesPerRequest: 1,
+    connections: CONNECTIONS,
+    requests: Array.from({ length: HOST_COUNT }, (_, i) => ({
+      method: 'POST' as const,
+      path: `/perf/host-${i}`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `cpuload=${(i % 100) + 0.5}&memload=${(i * 7) % 100}`,
+    })),
+  },
+  {
+    name: `bulk POST /perf, ${formatNumber(BATCH)} samples`,
+    samplesPerRequest: BATCH,
+    connections: BULK_CONNECTIONS,
+    requests: Array.from({ length: 4 }, (_, b) => ({
+      method: 'POST' as const,
+      path: '/perf',
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: Array.from({ length: BATCH }, (_, i) => JSON.stringify({ host: `host-${(b * BATCH + i) % HOST_COUNT}`, cpuload: i % 100, memload: 50 })).join('\n') + '\n',
+    })),
+  },
+  {
+    name: 'report GET /perf/:host/last_hour',
+    samplesPerRequest: 0,
+    connections: CONNECTIONS,
+    requests: Array.from({ length: HOST_COUNT }, (_, i) => ({ method: 'GET' as const, path: `/perf/host-${i}/last_hour` })),
+  },
+];
+
+interface Server {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts dist/server.js unpinned and waits for every worker's start line. */
+function startServer(env: Record<string, string>, workers: number): Promise<Server> {
+  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started server behind
+      reject(new Error(`server did not start:\n${output}`));
+    }, START_TIMEOUT_MS);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const ports = [...output.matchAll(/listening on http:\/\/[^:]+:(\d+)/g)];
+      if (ports.length >= workers) {
+        clearTimeout(timer);
+        resolve({
+          baseUrl: `http://127.0.0.1:${ports[0][1]}`,
+          stop: async () => {
+            child.kill('SIGTERM');
+            await exited;
+          },
+        });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+  });
+}
+
+/** Bytes Redis holds per host once every slot of every ring is filled (a full day of samples). */
+async function redisBytesPerHost(url: string): Promise<{ keysBytes: number; setBytes: number; usedBytes: number }> {
+  const client = connectRedis({ url, commandTimeoutMs: 10_000 });
+  await new Promise((resolve) => client.once('ready', resolve));
+  await client.flushall();
+  const before = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
+  const nowSec = Math.floor(Date.now() / 1000);
+  const store = new RedisStore({ client, clock: () => nowSec, keyPrefix: 'servertrack:', commandTimeoutMs: 60_000, maxHosts: MEMORY_HOSTS });
+  // One sample per second of the minute, per minute of the hour, per hour of the day: 144 slots.
+  const ages = [...Array.from({ length: 60 }, (_, s) => s), ...Array.from({ length: 60 }, (_, m) => m * 60), ...Array.from({ length: 24 }, (_, h) => h * 3600)];
+  for (let h = 0; h < MEMORY_HOSTS; h++) {
+    const entries: HostSample[] = ages
+      .filter((age) => age < 23 * 3600 + (nowSec % 3600))
+      .map((age) => ({ host: `host-${h}`, sample: { timeSec: nowSec - age, cpuLoad: 12.345678, memLoad: 45.678901 } }));
+    await store.recordBatch(entries, nowSec);
+  }
+  const after = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
+  let keysBytes = 0;
+  for (let h = 0; h < MEMORY_HOSTS; h++) {
+    const keys = hostKeys('servertrack:', `host-${h}`);
+    for (const key of [...Object.values(keys.rings), keys.last]) keysBytes += Number(await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+  }
+  const setBytes = Number(await client.call('MEMORY', 'USAGE', hostsKey('servertrack:'), 'SAMPLES', '0'));
+  await client.flushall();
+  client.disconnect();
+  return { keysBytes: keysBytes / MEMORY_HOSTS, setBytes: setBytes / MEMORY_HOSTS, usedBytes: (after - before) / MEMORY_HOSTS };
+}
+
+async function main(): Promise<void> {
+  const tool = chooseLoadTool();
+  const redis = await startRedisServer();
+  const perSec = new Map<string, number[]>();
+  const ratios = new Map<string, number[]>();
+  const key = (setup: Setup, c: Case): string => `${setup.name}|${c.name}`;
+  log(`redis: ${ROUNDS} rounds x ${SETUPS.length} set-ups x ${CASES.length} cases, ${DURATION_SEC} s each, ${tool}`);
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const thisRound = new Map<string, number>();
+      for (const setup of rotated(SETUPS, round)) {
+        const server = await startServer(setup.env(redis.url), setup.workers);
+        try {
+          // Ingest first so the report case reads hosts that exist.
+          for (const c of CASES) {
+            const spec = { baseUrl: server.baseUrl, requests: c.requests, connections: c.connections };
+            await runLoad(tool, { ...spec, durationSec: WARMUP_SEC });
+            const result = await runLoad(tool, { ...spec, durationSec: DURATION_SEC });
+            if (result.failures > 0) throw new Error(`${setup.name}, ${c.name}: ${result.failures} failed requests`);
+            const rate = result.requestsPerSec * Math.max(c.samplesPerRequest, 1);
+            thisRound.set(key(setup, c), rate);
+            perSec.set(key(setup, c), [...(perSec.get(key(setup, c)) ?? []), rate]);
+            log(`round ${round + 1}: ${setup.name}: ${c.name}: ${formatNumber(rate)}/s, p99 ${result.p99Ms.toFixed(2)} ms`);
+          }
+        } finally {
+          await server.stop();
+        }
+      }
+      for (const setup of SETUPS) {
+        for (const c of CASES) {
+          const ratio = (thisRound.get(key(setup, c)) ?? NaN) / (thisRound.get(key(SETUPS[0], c)) ?? NaN);
+          ratios.set(key(setup, c), [...(ratios.get(key(setup, c)) ?? []), ratio]);
+        }
+      }
+    }
+    const rows = CASES.flatMap((c) =>
+      SETUPS.map((setup) => [
+        c.name,
+        setup.name,
+        `${formatNumber(median(perSec.get(key(setup, c)) ?? []))} ${c.samplesPerRequest === 0 ? 'reports' : 'samples'}/s`,
+        setup === SETUPS[0] ? '1.00x' : formatRatio(median(ratios.get(key(setup, c)) ?? [])),
+      ]),
+    );
+    printTable(`redis: throughput, median of ${ROUNDS} rounds, ratio to the in-memory process in the same round`, ['request', 'set-up', 'throughput', 'vs memory'], rows);
+    const bytes = await redisBytesPerHost(redis.url);
+    printTable(`redis: bytes per host with a full day of data (${formatNumber(MEMORY_HOSTS)} hosts, 144 filled slots each)`, ['measure', 'bytes per host'], [
+      ['MEMORY USAGE of the host\'s 4 keys (3 rings + last)', formatNumber(bytes.keysBytes)],
+      ['its share of the hosts sorted set (MEMORY USAGE / hosts)', formatNumber(bytes.setBytes)],
+      ['INFO used_memory growth / hosts', formatNumber(bytes.usedBytes)],
+      ['in-memory store, ring data (baseline)', '8,064'],
+    ]);
+    console.log(`machine: ${describeMachine()}`);
+    console.log(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)} (bulk: ${BULK_CONNECTIONS} connections); servers and redis-server unpinned`);
+    printCommand('npm run bench:redis');
+  } finally {
+    await redis.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
