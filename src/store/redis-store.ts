@@ -15,7 +15,7 @@
  * Every call is bounded by `commandTimeoutMs`; a Redis that is down, slow or refusing
  * writes raises StoreUnavailableError, which the HTTP layer answers with 503.
  */
-import { ReplyError, Result } from 'ioredis';
+import { Cluster, ReplyError, Result } from 'ioredis';
 import { LONGEST, Mode, RESOLUTIONS, windowStart } from './modes';
 import { Interval } from './ring-buffer';
 import { decodeLast, decodeWindow, encodeSampleArgument } from './redis/codec';
@@ -128,14 +128,31 @@ export class RedisStore implements Store {
     });
   }
 
+  /**
+   * One ZADD for the whole chunk (each host at its newest time) and one script call per
+   * sample. On one Redis an explicit pipeline: one promise for the chunk instead of one per
+   * command, which is most of the client's cost. A cluster's pipeline must stay on one node,
+   * so there each command goes on its own and auto-pipelining groups them per node.
+   */
   private async writeAll(entries: readonly HostSample[], nowSec: number): Promise<void> {
+    const newestByHost = new Map<string, number>();
+    for (const { host, sample } of entries) newestByHost.set(host, Math.max(newestByHost.get(host) ?? Number.NEGATIVE_INFINITY, sample.timeSec));
+    const scores: string[] = [];
+    for (const [host, newestSec] of newestByHost) scores.push(String(newestSec), host);
     const client = this.client;
-    await Promise.all(
-      entries.flatMap(({ host, sample }) => [
-        client.servertrackRecord(...recordScriptKeys(hostKeys(this.prefix, host)), encodeSampleArgument(nowSec, sample), ALWAYS),
-        client.zadd(this.hostsKey, 'XX', 'GT', String(sample.timeSec), host),
-      ]),
-    );
+    if (client instanceof Cluster) {
+      await Promise.all([
+        ...entries.map(({ host, sample }) => client.servertrackRecord(...recordScriptKeys(hostKeys(this.prefix, host)), encodeSampleArgument(nowSec, sample), ALWAYS)),
+        client.zadd(this.hostsKey, 'XX', 'GT', ...scores),
+      ]);
+      return;
+    }
+    const pipeline = client.pipeline();
+    for (const { host, sample } of entries) {
+      pipeline.servertrackRecord(...recordScriptKeys(hostKeys(this.prefix, host)), encodeSampleArgument(nowSec, sample), ALWAYS);
+    }
+    pipeline.zadd(this.hostsKey, 'XX', 'GT', ...scores);
+    for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
   }
 
   /** Admits every host of `newestSecByHost` into the hosts set, or none when they do not fit. */
@@ -174,14 +191,18 @@ export class RedisStore implements Store {
     });
   }
 
+  /**
+   * True when the host was live (in the set, newest sample inside the day window): a host
+   * past its window is already unknown to every read, as in memory once anything has read it.
+   */
   forget(host: string): Promise<boolean> {
     return this.bounded(async () => {
+      const cutoffSec = windowStart(LONGEST, this.clock());
       // The set first: a sample racing this DELETE then either lands before the keys go, or
-      // finds the host unknown and re-admits it whole. Known means "in the set", as in memory
-      // it means "held": keys a trimmed host left behind until their TTL do not count.
-      const removed = await this.client.zrem(this.hostsKey, host);
+      // finds the host unknown and re-admits it whole.
+      const [score] = await Promise.all([this.client.zscore(this.hostsKey, host), this.client.zrem(this.hostsKey, host)]);
       await this.client.del(...recordScriptKeys(hostKeys(this.prefix, host)));
-      return removed > 0;
+      return score !== null && Number(score) >= cutoffSec;
     });
   }
 

@@ -104,6 +104,9 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
                 expect(await redis.hosts(nowSec)).toEqual(memory.hosts(nowSec));
                 break;
               case 'forget':
+                // HostStore drops a host past its window only when something reads it; settle
+                // that first, so both answer the contract: true only for a live host.
+                memory.hosts(nowSec);
                 expect(await redis.forget(o.host)).toBe(memory.forget(o.host));
                 break;
             }
