@@ -127,7 +127,7 @@ function startServer(env: Record<string, string>, workers: number): Promise<Serv
 }
 
 /** Bytes Redis holds per host once every slot of every ring is filled (a full day of samples). */
-async function redisBytesPerHost(url: string): Promise<{ keysBytes: number; setBytes: number; usedBytes: number }> {
+export async function redisBytesPerHost(url: string): Promise<{ keysBytes: number; setBytes: number; usedBytes: number }> {
   const client = connectRedis({ url, commandTimeoutMs: 10_000 });
   await new Promise((resolve) => client.once('ready', resolve));
   await client.flushall();
@@ -213,7 +213,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -43,7 +43,13 @@ for r = 1, #RINGS do
     local offset = (index % bc) * SLOT
     local slot = redis.call('GETRANGE', KEYS[r], offset, offset + SLOT - 1)
     local s, n, cs, ms, cmin, cmax, mmin, mmax = 0, 0
-    if #slot == SLOT then s, n, cs, ms, cmin, cmax, mmin, mmax = struct.unpack('<I4I4dddddd', slot) end
+    if #slot == SLOT then
+      s, n, cs, ms, cmin, cmax, mmin, mmax = struct.unpack('<I4I4dddddd', slot)
+    elseif redis.call('STRLEN', KEYS[r]) == 0 then
+      -- A new ring: size it whole at once. Grown slot by slot, Redis would double its
+      -- allocation as it went and keep up to twice the bytes.
+      redis.call('SETRANGE', KEYS[r], bc * SLOT - 1, '\0')
+    end
     if s == start and n ~= 0 then
       if cpu < cmin then cmin = cpu end
       if cpu > cmax then cmax = cpu end
