@@ -6,11 +6,11 @@
  *
  *   record   EVALSHA record(known hosts only) ∥ ZADD XX GT hosts     1 round trip
  *            unknown host: EVALSHA admit (trim, cap) → EVALSHA record  +2 round trips, once per host
- *   batch    GET last of each host → EVALSHA admit of the unknown ones → EVALSHA record ∥ ZADD
- *            per sample, pipelined, BATCH_CHUNK samples per round trip
+ *   batch    GET last of each host → EVALSHA admit of the unknown ones → EVALSHA record per
+ *            sample and one ZADD XX GT, pipelined, BATCH_CHUNK samples per round trip
  *   report   MGET last, ring                                          1 round trip
  *   hosts    ZRANGEBYSCORE hosts ∥ trim → GET last of each host        2 round trips (pipelined)
- *   forget   ZREM hosts → DEL the host's keys
+ *   forget   ZSCORE ∥ ZREM hosts → DEL the host's keys; true only for a live host
  *
  * Every call is bounded by `commandTimeoutMs`; a Redis that is down, slow or refusing
  * writes raises StoreUnavailableError, which the HTTP layer answers with 503.
