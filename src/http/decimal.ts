@@ -6,17 +6,7 @@
  * 'Infinity', '1,5', '.', '1e'.
  */
 
-const ZERO = 48;
-const NINE = 57;
-const PLUS = 43;
-const MINUS = 45;
-const DOT = 46;
-const LOWER_E = 101;
-const UPPER_E = 69;
-
-function isDigit(code: number): boolean {
-  return code >= ZERO && code <= NINE;
-}
+import { DOT, LOWER_E, MINUS, PLUS, UPPER_E, isDigit } from './char-codes';
 
 /** The value of `text`, or NaN when it is not a plain decimal number. */
 export function parseDecimal(text: string): number {

@@ -5,6 +5,7 @@
 import { LONGEST, MODES, Mode, isMode, windowStart } from '../store/modes';
 import { Sample } from '../store/store';
 import { MS_PER_SECOND, bucketStart } from '../store/time';
+import { DOT, MINUS, UNDERSCORE, isAlphanumeric } from './char-codes';
 import { parseDecimal } from './decimal';
 import { HttpError } from './errors';
 
@@ -13,20 +14,6 @@ export const MAX_HOST_LENGTH = 253;
 export const MAX_FUTURE_SECONDS = 60;
 
 export type LoadField = 'cpuload' | 'memload';
-
-const LOWER_A = 97;
-const LOWER_Z = 122;
-const UPPER_A = 65;
-const UPPER_Z = 90;
-const ZERO = 48;
-const NINE = 57;
-const DOT = 46;
-const DASH = 45;
-const UNDERSCORE = 95;
-
-function isAlphanumeric(code: number): boolean {
-  return (code >= LOWER_A && code <= LOWER_Z) || (code >= UPPER_A && code <= UPPER_Z) || (code >= ZERO && code <= NINE);
-}
 
 const HOST_CHARACTERS = "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit";
 
@@ -38,7 +25,7 @@ export function parseHost(raw: unknown): string {
   for (let i = 1; i < raw.length; i++) {
     const code = raw.charCodeAt(i);
     if (code === DOT && previous === DOT) throw new HttpError(400, "host must not contain an empty label ('..')");
-    if (!isAlphanumeric(code) && code !== DOT && code !== DASH && code !== UNDERSCORE) {
+    if (!isAlphanumeric(code) && code !== DOT && code !== MINUS && code !== UNDERSCORE) {
       throw new HttpError(400, HOST_CHARACTERS);
     }
     previous = code;

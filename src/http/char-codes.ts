@@ -1,0 +1,26 @@
+/*
+ * The UTF-16 code units the hand-written scanners (decimal numbers, host names) compare
+ * against. Scanning by code unit keeps those parsers to one pass with no regex and no
+ * allocation, which matters because they run on every sample.
+ */
+
+export const PLUS = 43;
+export const MINUS = 45;
+export const DOT = 46;
+export const ZERO = 48;
+export const NINE = 57;
+export const UPPER_A = 65;
+export const UPPER_E = 69;
+export const UPPER_Z = 90;
+export const UNDERSCORE = 95;
+export const LOWER_A = 97;
+export const LOWER_E = 101;
+export const LOWER_Z = 122;
+
+export function isDigit(code: number): boolean {
+  return code >= ZERO && code <= NINE;
+}
+
+export function isAlphanumeric(code: number): boolean {
+  return (code >= LOWER_A && code <= LOWER_Z) || (code >= UPPER_A && code <= UPPER_Z) || isDigit(code);
+}
