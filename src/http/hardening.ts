@@ -11,8 +11,8 @@ import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { RequestHandler } from 'express';
 import helmet from 'helmet';
+import { MS_PER_SECOND } from '../store/time';
 
-const MS_PER_SECOND = 1000;
 /** node's own header limit (--max-http-header-size), named in the 431 message. */
 const MAX_HEADER_KIB = 16;
 

@@ -14,6 +14,7 @@
  */
 import { Express, NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, MetricType, Registry } from 'prom-client';
+import { MS_PER_SECOND } from '../store/time';
 import { SeriesTable } from './request-series';
 import { matchTemplate, routeTemplates } from './route-template';
 
@@ -26,7 +27,6 @@ export const BULK_ROUTE = '/perf';
 /** Upper bounds in seconds: from 0.1 ms (a sample POST) up to 2.5 s (a slow report on a networked store). */
 export const DURATION_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-const MS_PER_SECOND = 1000;
 const DURATION_NAME = 'servertrack_http_request_duration_seconds';
 const DURATION_HELP = 'Time from a request arriving to its response being handed to the socket, by method, route template and status class';
 const STARTED_MS = Symbol('metricsStartedMs');

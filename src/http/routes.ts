@@ -35,6 +35,10 @@ export function methodNotAllowed(allowed: string[]): RequestHandler {
   };
 }
 
+function unknownHost(host: string): HttpError {
+  return new HttpError(404, `host '${host}' is not known`);
+}
+
 function sampleFields(req: Request): Record<string, unknown> {
   if (req.body === undefined) {
     if (hasBody(req)) {
@@ -75,7 +79,7 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
     .delete((req: Request, res: Response, next: NextFunction) => {
       const host = parseHost(req.params.host);
       whenDone(store.forget(host), next, (forgotten) => {
-        if (!forgotten) return next(new HttpError(404, `host '${host}' is not known`));
+        if (!forgotten) return next(unknownHost(host));
         res.status(204).end();
       });
     })
@@ -89,7 +93,7 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
       const mode = parseMode(req.params.mode);
       const fill = parseFill(req.query.fill);
       whenDone(store.report(host, mode, nowSec), next, (intervals) => {
-        if (intervals === undefined) return next(new HttpError(404, `host '${host}' is not known`));
+        if (intervals === undefined) return next(unknownHost(host));
         res.json(toWireIntervals(intervals, RESOLUTIONS[mode].bucketSeconds, fill));
       });
     })

@@ -4,7 +4,7 @@
  */
 import { LONGEST, MODES, Mode, isMode, windowStart } from '../store/modes';
 import { Sample } from '../store/store';
-import { MS_PER_SECOND, bucketStart } from '../store/time';
+import { MS_PER_SECOND, SECONDS_PER_HOUR, SECONDS_PER_MINUTE, bucketStart } from '../store/time';
 import { DOT, MINUS, UNDERSCORE, isAlphanumeric } from './char-codes';
 import { parseDecimal } from './decimal';
 import { HttpError } from './errors';
@@ -87,7 +87,7 @@ export function parseIsoSeconds(text: string): number {
     const offsetHours = Number(m[10]);
     const offsetMinutes = Number(m[11]);
     if (offsetHours > 23 || offsetMinutes > 59) return NaN;
-    offsetSec = (m[9] === '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
+    offsetSec = (m[9] === '-' ? -1 : 1) * (offsetHours * SECONDS_PER_HOUR + offsetMinutes * SECONDS_PER_MINUTE);
   }
   return utcMs(year, month - 1, day, hour, minute, second) / MS_PER_SECOND + fraction - offsetSec;
 }
