@@ -56,12 +56,8 @@ function method(run: RunInfo): string {
   from npm, so a fresh clone needs nothing outside npm. Open-loop loads (a fixed rate) always
   use autocannon, which can pace requests. \`BENCH_LOAD=autocannon|wrk\` forces one. This run
   used ${run.loadTool}.
-- **Settings.** ${run.rounds} rounds (\`BENCH_ROUNDS\`, default 5), ${run.durationSec} s per measured
-  load (\`BENCH_DURATION_SEC\`, default 10) after ${run.warmupSec} s of warm-up thrown away
-  (\`BENCH_WARMUP_SEC\`, default 2), ${run.connections} connections (\`BENCH_CONNECTIONS\`, default 50).
-  In-process scenarios run a fixed number of iterations per round.
-- **Machine.** ${run.machine}; load average ${run.loadAverageAtStart} when the run started,
-  ${run.loadAverageAtEnd} when it ended.
+- **Settings.** ${run.rounds} rounds (\`BENCH_ROUNDS\`, default 5), ${run.durationSec} s per measured load (\`BENCH_DURATION_SEC\`, default 10) after ${run.warmupSec} s of warm-up thrown away (\`BENCH_WARMUP_SEC\`, default 2), ${run.connections} connections (\`BENCH_CONNECTIONS\`, default 50). In-process scenarios run a fixed number of iterations per round.
+- **Machine.** ${run.machine}; load average ${run.loadAverageAtStart} when the run started, ${run.loadAverageAtEnd} when it ended.
 `;
 }
 
@@ -85,10 +81,7 @@ export function renderBenchmarksPage(run: RunInfo, results: ScenarioResult[]): s
 
 <!-- Written by npm run bench (bench/all.ts, bench/lib/benchmarks-page.ts); edits by hand are lost at the next run. -->
 
-This page is written by \`npm run bench\` from what each scenario printed; do not edit it by
-hand, run it again. It was last written on ${run.date} ${how} Each scenario also runs alone
-with the command under its name. The targets, and why the write path is fast, are in
-[performance.md](performance.md).
+This page is written by \`npm run bench\` from what each scenario printed; do not edit it by hand, run it again. It was last written on ${run.date} ${how} Each scenario also runs alone with the command under its name. The targets, and why the write path is fast, are in [performance.md](performance.md).
 
 ${method(run)}
 ${results.map(section).join('\n\n')}

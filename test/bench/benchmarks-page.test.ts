@@ -52,8 +52,8 @@ describe('renderBenchmarksPage', () => {
   it('says it is generated, by which command, and states the method and settings once', () => {
     const page = renderBenchmarksPage(RUN, []);
     expect(page).toContain('It was last written on 2026-12-03 by a full `npm run bench` (21 minutes).');
-    expect(page).toContain('- **Settings.** 5 rounds (`BENCH_ROUNDS`, default 5), 10 s per measured');
-    expect(page).toContain('- **Machine.** 2 × AMD EPYC, 23.5 GiB, Linux 6.1.0, node v20.20.2; load average 1.0 1.0 1.0 when the run started,');
+    expect(page).toContain('- **Settings.** 5 rounds (`BENCH_ROUNDS`, default 5), 10 s per measured load (`BENCH_DURATION_SEC`, default 10) after 2 s');
+    expect(page).toContain('- **Machine.** 2 × AMD EPYC, 23.5 GiB, Linux 6.1.0, node v20.20.2; load average 1.0 1.0 1.0 when the run started, 2.0 1.5 1.2 when it ended.');
   });
 
   it('says so when the page comes from a quick check run', () => {
