@@ -47,7 +47,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   snapshots?.load(); // before listening: nothing is served from a half-loaded store
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
   const metrics = new AppMetrics({ store, clock, clusterWide: cluster.isWorker });
-  const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens, metrics });
+  const app = createApp({
+    store,
+    clock,
+    logger,
+    bulkLimits,
+    authTokens: config.authTokens,
+    ingestTokens: config.ingestTokens,
+    readTokens: config.readTokens,
+    corsOrigins: config.corsOrigins,
+    metrics,
+  });
   await opened.ready();
   const server = createHttpServer(app, serverTimeoutOptions(config));
   server.on('clientError', clientErrorHandler(config));

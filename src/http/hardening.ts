@@ -13,6 +13,14 @@ import { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { MS_PER_SECOND } from '../store/time';
 
+/**
+ * Open connections at once (SERVERTRACK_MAX_CONNECTIONS). Each holds a file descriptor; node
+ * raises its soft open-file limit to the hard one at start (often 1,048,576, sometimes only
+ * 4,096 or 20,000 in containers), and the store, Redis and snapshots need a few more. 10,000
+ * is far more than a fleet of agents and dashboards keeps open, and well under common limits.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
 /** node's own header limit (--max-http-header-size), named in the 431 message. */
 const MAX_HEADER_KIB = 16;
 
