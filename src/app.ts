@@ -4,8 +4,9 @@
  */
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { accessLog } from './http/access-log';
-import { PROTECTED_PATHS, bearerAuth } from './http/auth';
+import { PROTECTED_PATHS, ScopedTokens, bearerAuth, hasTokens } from './http/auth';
 import { BulkLimits } from './http/bulk';
+import { corsPolicy } from './http/cors';
 import { dashboardRouter } from './http/dashboard';
 import { errorHandler } from './http/errors';
 import { securityHeaders } from './http/hardening';
@@ -22,7 +23,10 @@ export interface AppOptions {
   store?: Store;
   logger?: Logger;
   bulkLimits?: BulkLimits; // POST /perf; DEFAULT_BULK_LIMITS when absent
-  authTokens?: readonly string[]; // bearer tokens for /perf and /metrics; none (the default) leaves them open
+  authTokens?: readonly string[]; // full-access bearer tokens for /perf and /metrics
+  ingestTokens?: readonly string[]; // tokens that may only record samples (POST)
+  readTokens?: readonly string[]; // tokens that may only read (GET, HEAD); no token of any kind (the default) leaves the API open
+  corsOrigins?: readonly string[]; // origins allowed by CORS, or ['*']; none (the default) sends no CORS headers
   /**
    * Built here when absent; passed in to read its registries (tests, a cluster primary).
    * false: no /metrics and no per-request metrics work (the baseline bench/metrics-cost measures against).
@@ -43,9 +47,13 @@ export function createApp(options: AppOptions = {}): Express {
   if (logger.isLevelEnabled('debug')) app.use(accessLog(logger));
   metrics?.requests.instrument(app);
 
+  // Before auth: a browser's preflight carries no token. Absent unless origins are configured.
+  const corsOrigins = options.corsOrigins ?? [];
+  if (corsOrigins.length > 0) app.use(corsPolicy(corsOrigins));
+
   // Not registered at all when open, so the hot path does no auth work unless asked to.
-  const authTokens = options.authTokens ?? [];
-  if (authTokens.length > 0) app.use(PROTECTED_PATHS, bearerAuth(authTokens));
+  const tokens: ScopedTokens = { full: options.authTokens ?? [], ingest: options.ingestTokens ?? [], read: options.readTokens ?? [] };
+  if (hasTokens(tokens)) app.use(PROTECTED_PATHS, bearerAuth(tokens));
 
   app
     .route('/healthz')

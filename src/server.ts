@@ -12,7 +12,7 @@ import { runPrimary } from './cluster';
 import { serveClusterMetrics } from './http/cluster-metrics';
 import { AppMetrics } from './http/metrics';
 import { Config, describeSettings, loadConfig } from './config';
-import { clientErrorHandler, serverTimeoutOptions } from './http/hardening';
+import { capConnections, clientErrorHandler, openApiWarning, serverTimeoutOptions } from './http/hardening';
 import { createHttpServer } from './http/http-server';
 import { Logger, createLogger } from './logger';
 import { Snapshotter } from './snapshot/snapshotter';
@@ -47,15 +47,30 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   snapshots?.load(); // before listening: nothing is served from a half-loaded store
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
   const metrics = new AppMetrics({ store, clock, clusterWide: cluster.isWorker });
-  const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens, metrics });
+  const app = createApp({
+    store,
+    clock,
+    logger,
+    bulkLimits,
+    authTokens: config.authTokens,
+    ingestTokens: config.ingestTokens,
+    readTokens: config.readTokens,
+    corsOrigins: config.corsOrigins,
+    metrics,
+  });
   await opened.ready();
   const server = createHttpServer(app, serverTimeoutOptions(config));
   server.on('clientError', clientErrorHandler(config));
+  capConnections(server, config.maxConnections, logger, clock);
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
+
+  const warning = openApiWarning(config.host, config.authTokens.length + config.ingestTokens.length + config.readTokens.length);
+  // Once per server, not once per worker: the other workers share the same settings.
+  if (warning !== undefined && (cluster.worker?.id ?? 1) === 1) logger.warn(warning);
 
   // Forgetting silent hosts is O(hosts), so it runs on a timer, never inside a request.
   const sweeper = memory && setInterval(() => memory.sweep(), config.sweepIntervalSec * MS_PER_SECOND);

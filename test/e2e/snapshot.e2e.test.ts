@@ -159,7 +159,7 @@ describe('snapshots with the built server as a real process', () => {
       const crashing = await start({
         SERVERTRACK_SNAPSHOT_INTERVAL: '1',
         NODE_OPTIONS: `--require ${CRASH_PRELOAD}`,
-        SERVERTRACK_TEST_CRASH_AT: crashAt,
+        CRASH_IN_SNAPSHOT_AT: crashAt,
       });
       // New hosts keep arriving until the first interval snapshot kills the process.
       for (let h = 0; crashing.child.exitCode === null && crashing.child.signalCode === null; h++) {
