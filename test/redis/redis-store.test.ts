@@ -18,7 +18,7 @@ jest.setTimeout(120_000);
 
 const BASE_SEC = 1_700_000_000;
 const DAY_SEC = 86_400;
-const HOSTS = ['web-1', 'web-2', 'db-1'];
+const HOSTS = ['web-1', 'web-2', 'db-1', 'db-2'];
 
 type Op =
   | { kind: 'advance'; stepSec: number }
@@ -76,11 +76,14 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
   }
 
   describe('on random runs of every operation', () => {
-    it('answers exactly what the in-memory store answers, every mean bit for bit', async () => {
+    // A cap of 1 to 3 places for 4 hosts, or none, over days: hosts expire while the store is full.
+    const maxHosts = fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined });
+
+    it('answers exactly what the in-memory store answers, every mean bit for bit, at the cap too', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        fc.asyncProperty(maxHosts, fc.array(op, { maxLength: 40 }), async (cap, ops) => {
           const clock = fakeClock(BASE_SEC);
-          const { memory, redis } = stores(clock);
+          const { memory, redis } = stores(clock, cap);
           for (const o of ops) {
             const nowSec = clock();
             switch (o.kind) {
@@ -111,12 +114,59 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
                 break;
             }
           }
+          expect(await redis.hosts(clock())).toEqual(memory.hosts(clock()));
           for (const host of HOSTS) {
             for (const mode of MODES) expect(await redis.report(host, mode, clock())).toEqual(memory.report(host, mode, clock()));
           }
         }),
-        { numRuns: 30 },
+        { numRuns: 60 },
       );
+    });
+  });
+
+  describe('at the cap, with a host expired but still held', () => {
+    // maxHosts 2: a at BASE, b an hour later; a day after BASE, a has left the window and b has not.
+    const laterSec = BASE_SEC + DAY_SEC;
+    const at = (timeSec: number): Sample => ({ timeSec, cpuLoad: 1, memLoad: 2 });
+
+    async function bothWithExpiredA(): Promise<{ memory: HostStore; redis: RedisStore; prefix: string }> {
+      const both = stores(fakeClock(BASE_SEC), 2);
+      for (const [host, timeSec] of [['a', BASE_SEC], ['b', BASE_SEC + 3_600]] as const) {
+        expect(await both.redis.record(host, at(timeSec), timeSec)).toBe(both.memory.record(host, at(timeSec), timeSec));
+      }
+      return both;
+    }
+
+    it('refuses a batch of it and a new host whole, as in memory, and keeps 2 hosts', async () => {
+      const { memory, redis, prefix } = await bothWithExpiredA();
+      const batch: HostSample[] = [
+        { host: 'a', sample: at(laterSec) },
+        { host: 'c', sample: at(laterSec) },
+      ];
+      expect(memory.recordBatch(batch, laterSec)).toBe('full');
+      expect(await redis.recordBatch(batch, laterSec)).toBe('full');
+      expect(await redis.hosts(laterSec)).toEqual(memory.hosts(laterSec));
+      expect(await client.zrange(hostsKey(prefix), 0, -1)).toEqual(['b']);
+    });
+
+    it('records it alone, then refuses a new host, as in memory', async () => {
+      const { memory, redis } = await bothWithExpiredA();
+      expect(await redis.record('a', at(laterSec), laterSec)).toBe(memory.record('a', at(laterSec), laterSec));
+      expect(await redis.record('c', at(laterSec), laterSec)).toBe('full');
+      expect(memory.record('c', at(laterSec), laterSec)).toBe('full');
+      expect(await redis.hosts(laterSec)).toEqual(memory.hosts(laterSec));
+    });
+
+    it('gives its place to a new host in a batch, as in memory', async () => {
+      const { memory, redis } = await bothWithExpiredA();
+      const batch: HostSample[] = [
+        { host: 'c', sample: at(laterSec) },
+        { host: 'b', sample: at(laterSec) },
+      ];
+      expect(await redis.recordBatch(batch, laterSec)).toBe('recorded');
+      expect(memory.recordBatch(batch, laterSec)).toBe('recorded');
+      expect((await redis.hosts(laterSec)).map((h) => h.host)).toEqual(['b', 'c']);
+      expect(await redis.hosts(laterSec)).toEqual(memory.hosts(laterSec));
     });
   });
 

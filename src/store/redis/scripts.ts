@@ -76,20 +76,21 @@ return 1
 
 /**
  * admit: puts hosts into the hosts sorted set, all or none. First it trims hosts whose newest
- * sample left the day window; then, if the hosts not yet in the set would take the set past
- * `cap`, it answers 0 and changes nothing else. One script, so two processes cannot both
- * take the last free place. A host still in the set, expired or not, takes no new place.
+ * sample left the day window, then counts the hosts not in the set: trimming first makes an
+ * expired host of this very call count as new (it needs its place again, as in store.ts).
+ * If they would take the set past `cap`, it answers 0 and changes nothing else. One script,
+ * so two processes cannot both take the last free place.
  *   KEYS[1]  the hosts sorted set
  *   ARGV     cutoffSec (oldest live time), cap, then host and newest timeSec for each host
  * Returns 1 when every host is in the set, 0 when the cap refused them.
  */
 export const ADMIT_LUA = `
 local hosts = (#ARGV - 2) / 2
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
 local fresh = 0
 for i = 1, hosts do
   if not redis.call('ZSCORE', KEYS[1], ARGV[1 + 2 * i]) then fresh = fresh + 1 end
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
 if fresh > 0 and redis.call('ZCARD', KEYS[1]) + fresh > tonumber(ARGV[2]) then
   return 0
 end
