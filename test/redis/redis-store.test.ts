@@ -170,6 +170,45 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     });
   });
 
+  describe('with 100,000 distinct hosts and the default command timeout', () => {
+    // Two hours old: only the last_day ring is written, so Redis holds about 150 MB, not 900.
+    const HOST_COUNT = 100_000;
+    const timeSec = BASE_SEC - 2 * 3_600;
+    const entries: HostSample[] = Array.from({ length: HOST_COUNT }, (_, i) => ({
+      host: `host-${String(i).padStart(6, '0')}`,
+      sample: { timeSec, cpuLoad: i % 101, memLoad: 1 },
+    }));
+
+    it('records them in one bulk request and lists them all, every read and admission within the timeout', async () => {
+      const redis = new RedisStore({ client, clock: fakeClock(BASE_SEC), keyPrefix: uniquePrefix() });
+      expect(redis.maxHosts).toBe(HOST_COUNT);
+      expect(await redis.recordBatch(entries, BASE_SEC)).toBe('recorded');
+      const listing = await redis.hosts(BASE_SEC);
+      expect(listing).toHaveLength(HOST_COUNT);
+      expect(listing[0]).toEqual({ host: 'host-000000', lastSeenSec: timeSec, cpuLoad: 0, memLoad: 1 });
+      expect(listing[HOST_COUNT - 1]).toEqual({ host: 'host-099999', lastSeenSec: timeSec, cpuLoad: 99_999 % 101, memLoad: 1 });
+      expect((await redis.report('host-050000', 'last_day', BASE_SEC))?.at(-3)).toMatchObject({ samples: 1, cpuMean: 50_000 % 101 });
+      expect(await redis.countHosts(BASE_SEC)).toBe(HOST_COUNT);
+    });
+  });
+
+  describe('when a bulk request of more new hosts than one admission call takes does not fit', () => {
+    it('gives back the places its first calls took, and records nothing, as in memory', async () => {
+      const { memory, redis, prefix } = stores(fakeClock(BASE_SEC), 2_500);
+      const sample = { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 };
+      expect(await redis.record('known', sample, BASE_SEC)).toBe(memory.record('known', sample, BASE_SEC));
+      // 2,500 new hosts: the first two calls of 1,000 fit under 2,500, the third does not.
+      const batch: HostSample[] = [{ host: 'known', sample }, ...Array.from({ length: 2_500 }, (_, i) => ({ host: `new-${i}`, sample }))];
+      expect(memory.recordBatch(batch, BASE_SEC)).toBe('full');
+      expect(await redis.recordBatch(batch, BASE_SEC)).toBe('full');
+      expect(await client.zrange(hostsKey(prefix), 0, -1)).toEqual(['known']);
+      expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
+      expect(await redis.report('known', 'last_minute', BASE_SEC)).toEqual(memory.report('known', 'last_minute', BASE_SEC));
+      expect(await redis.recordBatch(batch.slice(0, 2_500), BASE_SEC)).toBe('recorded');
+      expect(await redis.countHosts(BASE_SEC)).toBe(2_500);
+    });
+  });
+
   describe('sums', () => {
     it('keep every bit: 1,000 samples of 0.1 average to what the in-memory store says', async () => {
       const clock = fakeClock(BASE_SEC);
