@@ -1,7 +1,9 @@
 /*
  * The host cap of HostStore (the contract is in src/store/store.ts): new hosts beyond
  * maxHosts are refused with 'full', known hosts keep recording, forgotten and expired hosts
- * free their place, and a batch is all or nothing.
+ * free their place, an expired host that reports again needs a place like a new one, and a
+ * batch is all or nothing. The last block checks all of it on random runs against the rule
+ * written out from its definition.
  */
 import fc from 'fast-check';
 import { DEFAULT_MAX_HOSTS, HostStore } from '../../src/store/host-store';
