@@ -17,7 +17,7 @@ import { createHttpServer } from './http/http-server';
 import { Logger, createLogger } from './logger';
 import { Snapshotter } from './snapshot/snapshotter';
 import { openStore } from './open-store';
-import { STOP_SIGNALS } from './stop-signals';
+import { STOP_SIGNALS, WORKER_STOP_SIGNALS } from './stop-signals';
 import { MS_PER_SECOND, systemClock } from './store/time';
 
 const IDLE_CLOSE_INTERVAL_MS = 50;
@@ -125,7 +125,10 @@ async function main(): Promise<void> {
       },
     );
   };
-  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  const stopSignals = cluster.isWorker ? WORKER_STOP_SIGNALS : STOP_SIGNALS;
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, stopSignals.includes(signal) ? stop : () => logger.info({ signal }, 'signal left to the primary, which stops the workers'));
+  }
 }
 
 if (require.main === module) {
