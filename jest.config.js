@@ -6,5 +6,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Browser tests need Chromium; they run with `npm run test:e2e` (jest.browser.config.js).
   // The Redis tests need redis-server; they run with `npm run test:redis` (jest.redis.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '<rootDir>/test/redis/'],
+  // The systemd unit check needs systemd-analyze; it runs with `npm run test:deploy` (jest.deploy.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '<rootDir>/test/redis/', '<rootDir>/test/deploy/'],
 };

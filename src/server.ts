@@ -1,6 +1,6 @@
 /*
- * Entry point: loads the config, builds the app, listens, and closes cleanly on SIGINT and
- * SIGTERM. The only file that reads the environment and the real clock.
+ * Entry point: loads the config, builds the app, listens, and closes cleanly on SIGTERM,
+ * SIGINT and SIGHUP (stop-signals.ts). The only file that reads the environment and the real clock.
  */
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { createHttpServer } from './http/http-server';
 import { Logger, createLogger } from './logger';
 import { Snapshotter } from './snapshot/snapshotter';
 import { openStore } from './open-store';
+import { STOP_SIGNALS, WORKER_STOP_SIGNALS } from './stop-signals';
 import { MS_PER_SECOND, systemClock } from './store/time';
 
 const IDLE_CLOSE_INTERVAL_MS = 50;
@@ -107,7 +108,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   if (config.workers > 1 && cluster.isPrimary) {
     serveClusterMetrics();
-    runPrimary({ workers: config.workers, logger, settings: describeSettings(config), version: packageVersion() });
+    runPrimary({
+      workers: config.workers,
+      logger,
+      settings: describeSettings(config),
+      version: packageVersion(),
+      shutdownGraceSec: config.shutdownGraceSec,
+    });
     return;
   }
   const running = await startServer(config, logger);
@@ -133,8 +140,10 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const stopSignals = cluster.isWorker ? WORKER_STOP_SIGNALS : STOP_SIGNALS;
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, stopSignals.includes(signal) ? stop : () => logger.info({ signal }, 'signal left to the primary, which stops the workers'));
+  }
 }
 
 if (require.main === module) {
