@@ -12,6 +12,7 @@ import { ErrorDetail, HttpError } from './errors';
 import { hasBody, whenDone } from './handler-kit';
 import { batchOverHostLimit } from './host-cap';
 import { countSamples } from './request-metrics';
+import { showValue } from './show-value';
 import { isFields, parseHost, parseSample } from './validate';
 
 export interface BulkLimits {
@@ -84,7 +85,7 @@ function rawEntries(req: Request, limits: BulkLimits): RawEntries {
 /** The same checks as POST /perf/:host, plus the host, which a bulk entry carries itself. */
 function parseEntry(value: unknown, nowSec: number): HostSample {
   if (value === MALFORMED_LINE) throw new HttpError(400, 'line is not valid JSON');
-  if (!isFields(value)) throw new HttpError(400, 'entry must be a JSON object with host, cpuload and memload');
+  if (!isFields(value)) throw new HttpError(400, `entry must be a JSON object with host, cpuload and memload, got ${showValue(value)}`);
   if (value.host === undefined) throw new HttpError(400, 'host is required');
   return { host: parseHost(value.host), sample: parseSample(value, nowSec) };
 }

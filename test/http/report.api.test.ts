@@ -135,20 +135,20 @@ describe('GET /perf/:host/:mode', () => {
   it('answers 400 listing the valid modes for an unknown mode', async () => {
     const { app } = testApp();
     await postSample(app, 'web-01', { cpuload: '1', memload: '2' }).expect(201);
-    await request(app).get('/perf/web-01/last_week').expect(400, { error: 'mode must be one of last_minute, last_hour, last_day' });
+    await request(app).get('/perf/web-01/last_week').expect(400, { error: 'mode must be one of last_minute, last_hour, last_day, got "last_week"' });
   });
 
   it('answers 400 for an invalid host', async () => {
     const { app } = testApp();
     await request(app).get('/perf/-web/last_hour').expect(400, {
-      error: "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit",
+      error: `host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit, got "-web"`,
     });
   });
 
   it('answers 400 for a fill value other than true or false', async () => {
     const { app } = testApp();
     await postSample(app, 'web-01', { cpuload: '1', memload: '2' }).expect(201);
-    await request(app).get('/perf/web-01/last_hour?fill=maybe').expect(400, { error: 'fill must be true or false' });
+    await request(app).get('/perf/web-01/last_hour?fill=maybe').expect(400, { error: 'fill must be true or false, got "maybe"' });
   });
 
   it('answers fill=false like no fill at all', async () => {
