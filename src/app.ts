@@ -11,6 +11,7 @@ import { errorHandler } from './http/errors';
 import { securityHeaders } from './http/hardening';
 import { AppMetrics } from './http/metrics';
 import { openApiHandler } from './http/openapi';
+import { allowQuery } from './http/query-params';
 import { methodNotAllowed, perfRouter } from './http/routes';
 import { Logger, silentLogger } from './logger';
 import { HostStore } from './store/host-store';
@@ -49,7 +50,7 @@ export function createApp(options: AppOptions = {}): Express {
 
   app
     .route('/healthz')
-    .get((_req: Request, res: Response, next: NextFunction) => {
+    .get(allowQuery(), (_req: Request, res: Response, next: NextFunction) => {
       if (store.health === undefined) {
         res.json({ status: 'ok' });
         return;
@@ -65,13 +66,13 @@ export function createApp(options: AppOptions = {}): Express {
   if (metrics !== undefined) {
     app
       .route('/metrics')
-      .get(metrics.handler())
+      .get(allowQuery(), metrics.handler())
       .all(methodNotAllowed(['GET', 'HEAD']));
   }
 
   app
     .route('/openapi.json')
-    .get(openApiHandler())
+    .get(allowQuery(), openApiHandler())
     .all(methodNotAllowed(['GET', 'HEAD']));
 
   app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits }));

@@ -11,6 +11,7 @@ import { BulkLimits, DEFAULT_BULK_LIMITS, bulkIngest } from './bulk';
 import { HttpError } from './errors';
 import { hostLimitReached } from './host-cap';
 import { hasBody, whenDone } from './handler-kit';
+import { allowQuery } from './query-params';
 import { isFields, parseFill, parseHost, parseMode, parseSample } from './validate';
 import { toWireHosts, toWireIntervals } from './wire';
 
@@ -50,6 +51,15 @@ function sampleFields(req: Request): Record<string, unknown> {
   return req.body;
 }
 
+/** The query parameters each /perf route reads (query-params.ts); any other is a 400. */
+const QUERY = {
+  listHosts: allowQuery(),
+  recordSamples: allowQuery(),
+  recordSample: allowQuery(),
+  forgetHost: allowQuery(),
+  report: allowQuery('fill'),
+};
+
 export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: RouteDeps): Router {
   const router = express.Router();
   const parseBody = [
@@ -59,15 +69,15 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
 
   router
     .route('/perf')
-    .get((_req: Request, res: Response, next: NextFunction) => {
+    .get(QUERY.listHosts, (_req: Request, res: Response, next: NextFunction) => {
       whenDone(store.hosts(clock()), next, (hosts) => res.json(toWireHosts(hosts)));
     })
-    .post(bulkIngest({ store, clock, limits: bulkLimits }))
+    .post(QUERY.recordSamples, bulkIngest({ store, clock, limits: bulkLimits }))
     .all(methodNotAllowed(['GET', 'HEAD', 'POST']));
 
   router
     .route('/perf/:host')
-    .post(parseBody, (req: Request, res: Response, next: NextFunction) => {
+    .post(QUERY.recordSample, parseBody, (req: Request, res: Response, next: NextFunction) => {
       const nowSec = clock();
       const host = parseHost(req.params.host);
       const sample = parseSample(sampleFields(req), nowSec);
@@ -76,7 +86,7 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
         res.status(201).end();
       });
     })
-    .delete((req: Request, res: Response, next: NextFunction) => {
+    .delete(QUERY.forgetHost, (req: Request, res: Response, next: NextFunction) => {
       const host = parseHost(req.params.host);
       whenDone(store.forget(host), next, (forgotten) => {
         if (!forgotten) return next(unknownHost(host));
@@ -87,7 +97,7 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
 
   router
     .route('/perf/:host/:mode')
-    .get((req: Request, res: Response, next: NextFunction) => {
+    .get(QUERY.report, (req: Request, res: Response, next: NextFunction) => {
       const nowSec = clock();
       const host = parseHost(req.params.host);
       const mode = parseMode(req.params.mode);
