@@ -10,6 +10,7 @@ import { dashboardRouter } from './http/dashboard';
 import { errorHandler } from './http/errors';
 import { securityHeaders } from './http/hardening';
 import { AppMetrics } from './http/metrics';
+import { hostLimitWarnings } from './http/host-cap';
 import { openApiHandler } from './http/openapi';
 import { allowQuery } from './http/query-params';
 import { methodNotAllowed, perfRouter } from './http/routes';
@@ -75,7 +76,12 @@ export function createApp(options: AppOptions = {}): Express {
     .get(allowQuery(), openApiHandler())
     .all(methodNotAllowed(['GET', 'HEAD']));
 
-  app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits }));
+  const warnHostLimit = hostLimitWarnings(logger, store.maxHosts);
+  const onHostLimit = (nowSec: number): void => {
+    metrics?.countHostLimitRejection();
+    warnHostLimit(nowSec);
+  };
+  app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits, onHostLimit }));
   // After the API, so /perf requests never touch the file system looking for a page.
   app.use(dashboardRouter());
 

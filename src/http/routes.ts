@@ -9,7 +9,7 @@ import { Store } from '../store/store';
 import { Clock } from '../store/time';
 import { BulkLimits, DEFAULT_BULK_LIMITS, bulkIngest } from './bulk';
 import { HttpError } from './errors';
-import { hostLimitReached } from './host-cap';
+import { HostLimitListener, hostLimitReached } from './host-cap';
 import { hasBody, whenDone } from './handler-kit';
 import { allowQuery } from './query-params';
 import { isFields, parseFill, parseHost, parseMode, parseSample } from './validate';
@@ -21,6 +21,8 @@ export interface RouteDeps {
   store: Store;
   clock: Clock;
   bulkLimits?: BulkLimits;
+  /** Told of every request the host cap refuses (metrics, warning lines). */
+  onHostLimit?: HostLimitListener;
 }
 
 /** Answers a known path hit with a method it does not serve. */
@@ -60,7 +62,7 @@ const QUERY = {
   report: allowQuery('fill'),
 };
 
-export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: RouteDeps): Router {
+export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onHostLimit }: RouteDeps): Router {
   const router = express.Router();
   const parseBody = [
     bodyParser.urlencoded({ extended: false, limit: SAMPLE_BODY_LIMIT_BYTES }),
@@ -72,7 +74,7 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
     .get(QUERY.listHosts, (_req: Request, res: Response, next: NextFunction) => {
       whenDone(store.hosts(clock()), next, (hosts) => res.json(toWireHosts(hosts)));
     })
-    .post(QUERY.recordSamples, bulkIngest({ store, clock, limits: bulkLimits }))
+    .post(QUERY.recordSamples, bulkIngest({ store, clock, limits: bulkLimits, onHostLimit }))
     .all(methodNotAllowed(['GET', 'HEAD', 'POST']));
 
   router
@@ -82,7 +84,10 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
       const host = parseHost(req.params.host);
       const sample = parseSample(sampleFields(req), nowSec);
       whenDone(store.record(host, sample, nowSec), next, (outcome) => {
-        if (outcome === 'full') return next(hostLimitReached(store.maxHosts));
+        if (outcome === 'full') {
+          onHostLimit?.(nowSec);
+          return next(hostLimitReached(store.maxHosts));
+        }
         res.status(201).end();
       });
     })
