@@ -11,7 +11,7 @@ import { BulkLimits, DEFAULT_BULK_LIMITS, bulkIngest } from './bulk';
 import { HttpError } from './errors';
 import { HostLimitListener, hostLimitReached } from './host-cap';
 import { hasBody, whenDone } from './handler-kit';
-import { allowQuery } from './query-params';
+import { allowQuery, queryCheck } from './query-params';
 import { isFields, parseFill, parseHost, parseMode, parseSample } from './validate';
 import { toWireHosts, toWireIntervals } from './wire';
 
@@ -53,13 +53,16 @@ function sampleFields(req: Request): Record<string, unknown> {
   return req.body;
 }
 
-/** The query parameters each /perf route reads (query-params.ts); any other is a 400. */
+/**
+ * The query parameters each /perf route reads (query-params.ts); any other is a 400. Checks
+ * run first in their handler (middleware for bulk), before anything reaches the store.
+ */
 const QUERY = {
-  listHosts: allowQuery(),
+  listHosts: queryCheck(),
   recordSamples: allowQuery(),
-  recordSample: allowQuery(),
-  forgetHost: allowQuery(),
-  report: allowQuery('fill'),
+  recordSample: queryCheck(),
+  forgetHost: queryCheck(),
+  report: queryCheck('fill'),
 };
 
 export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onHostLimit }: RouteDeps): Router {
@@ -71,7 +74,8 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onH
 
   router
     .route('/perf')
-    .get(QUERY.listHosts, (_req: Request, res: Response, next: NextFunction) => {
+    .get((req: Request, res: Response, next: NextFunction) => {
+      QUERY.listHosts(req);
       whenDone(store.hosts(clock()), next, (hosts) => res.json(toWireHosts(hosts)));
     })
     .post(QUERY.recordSamples, bulkIngest({ store, clock, limits: bulkLimits, onHostLimit }))
@@ -79,7 +83,8 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onH
 
   router
     .route('/perf/:host')
-    .post(QUERY.recordSample, parseBody, (req: Request, res: Response, next: NextFunction) => {
+    .post(parseBody, (req: Request, res: Response, next: NextFunction) => {
+      QUERY.recordSample(req);
       const nowSec = clock();
       const host = parseHost(req.params.host);
       const sample = parseSample(sampleFields(req), nowSec);
@@ -91,7 +96,8 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onH
         res.status(201).end();
       });
     })
-    .delete(QUERY.forgetHost, (req: Request, res: Response, next: NextFunction) => {
+    .delete((req: Request, res: Response, next: NextFunction) => {
+      QUERY.forgetHost(req);
       const host = parseHost(req.params.host);
       whenDone(store.forget(host), next, (forgotten) => {
         if (!forgotten) return next(unknownHost(host));
@@ -102,7 +108,8 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onH
 
   router
     .route('/perf/:host/:mode')
-    .get(QUERY.report, (req: Request, res: Response, next: NextFunction) => {
+    .get((req: Request, res: Response, next: NextFunction) => {
+      QUERY.report(req);
       const nowSec = clock();
       const host = parseHost(req.params.host);
       const mode = parseMode(req.params.mode);
