@@ -11,7 +11,9 @@ import { dashboardRouter } from './http/dashboard';
 import { errorHandler } from './http/errors';
 import { securityHeaders } from './http/hardening';
 import { AppMetrics } from './http/metrics';
+import { hostLimitWarnings } from './http/host-cap';
 import { openApiHandler } from './http/openapi';
+import { allowQuery } from './http/query-params';
 import { methodNotAllowed, perfRouter } from './http/routes';
 import { Logger, silentLogger } from './logger';
 import { HostStore } from './store/host-store';
@@ -57,7 +59,7 @@ export function createApp(options: AppOptions = {}): Express {
 
   app
     .route('/healthz')
-    .get((_req: Request, res: Response, next: NextFunction) => {
+    .get(allowQuery(), (_req: Request, res: Response, next: NextFunction) => {
       if (store.health === undefined) {
         res.json({ status: 'ok' });
         return;
@@ -73,16 +75,21 @@ export function createApp(options: AppOptions = {}): Express {
   if (metrics !== undefined) {
     app
       .route('/metrics')
-      .get(metrics.handler())
+      .get(allowQuery(), metrics.handler())
       .all(methodNotAllowed(['GET', 'HEAD']));
   }
 
   app
     .route('/openapi.json')
-    .get(openApiHandler())
+    .get(allowQuery(), openApiHandler())
     .all(methodNotAllowed(['GET', 'HEAD']));
 
-  app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits }));
+  const warnHostLimit = hostLimitWarnings(logger, store.maxHosts);
+  const onHostLimit = (nowSec: number): void => {
+    metrics?.countHostLimitRejection();
+    warnHostLimit(nowSec);
+  };
+  app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits, onHostLimit }));
   // After the API, so /perf requests never touch the file system looking for a page.
   app.use(dashboardRouter());
 
