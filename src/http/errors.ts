@@ -91,7 +91,7 @@ function fromLibraryError(err: ExposedError, req: Request): HttpError | undefine
   if (err instanceof URIError) return new HttpError(400, 'request path is not valid percent-encoding');
   // body-parser lower-cases the header before choosing a decoder; so does the message.
   const contentEncoding = req.headers['content-encoding']?.toLowerCase();
-  if (isInflateError(err, contentEncoding)) return new HttpError(400, `request body is not valid ${contentEncoding}`);
+  if (isInflateError(err, contentEncoding)) return new HttpError(400, `body is not valid ${contentEncoding}`);
   if (err.expose === true && err.status !== undefined && err.status >= 400 && err.status < 500) {
     return new HttpError(err.status, err.message ?? 'bad request');
   }

@@ -55,7 +55,7 @@ describe('compressed request bodies', () => {
       const { app } = testApp();
       await postRaw(app, '/perf/web-01', 'application/json', 'identity', SAMPLE_JSON).expect(201);
       const before = await visibleState(app, 'web-01');
-      await postRaw(app, '/perf/web-01', 'application/json', encoding, body).expect(400, { error: `request body is not valid ${encoding}` });
+      await postRaw(app, '/perf/web-01', 'application/json', encoding, body).expect(400, { error: `body is not valid ${encoding}` });
       expect(await visibleState(app, 'web-01')).toEqual(before);
     });
 
@@ -98,7 +98,7 @@ describe('compressed request bodies', () => {
     it('answers 400 for NDJSON that is not the gzip it claims to be', async () => {
       const { app } = testApp();
       const body = Buffer.from(entries.map((entry) => JSON.stringify(entry)).join('\n'));
-      await postRaw(app, '/perf', NDJSON, 'gzip', body).expect(400, { error: 'request body is not valid gzip' });
+      await postRaw(app, '/perf', NDJSON, 'gzip', body).expect(400, { error: 'body is not valid gzip' });
       await request(app).get('/perf').expect(200, []);
     });
 
