@@ -14,6 +14,7 @@ import { AppMetrics } from './http/metrics';
 import { Config, describeSettings, loadConfig } from './config';
 import { capConnections, clientErrorHandler, openApiWarning, serverTimeoutOptions } from './http/hardening';
 import { createHttpServer } from './http/http-server';
+import { guardIdleConnections } from './http/idle-connections';
 import { Logger, createLogger } from './logger';
 import { Snapshotter } from './snapshot/snapshotter';
 import { openStore } from './open-store';
@@ -63,6 +64,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const server = createHttpServer(app, serverTimeoutOptions(config));
   server.on('clientError', clientErrorHandler(config));
   capConnections(server, config.maxConnections, logger, clock);
+  const stopIdleGuard = guardIdleConnections(server, config);
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -81,6 +83,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const closeHttp = (): Promise<void> =>
     new Promise((resolve) => {
       if (sweeper) clearInterval(sweeper);
+      stopIdleGuard();
       // Past the grace period, connections still busy are cut so shutdown is bounded.
       const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSec * MS_PER_SECOND);
       deadline.unref();

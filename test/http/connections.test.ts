@@ -118,4 +118,37 @@ describe('connection limits', () => {
       for (const { socket } of [...held, again]) socket.destroy();
     });
   });
+
+  describe('a keep-alive connection between requests', () => {
+    const KEEP_ALIVE_TIMEOUT_SEC = 0.4;
+    const ALLOWANCE_MS = (KEEP_ALIVE_TIMEOUT_SEC + HEADERS_TIMEOUT_SEC) * 1000;
+
+    it('is closed once it has sent no request for the keep-alive and headers timeouts together, bare CRLFs or not', async () => {
+      running = await start({ keepAliveTimeoutSec: KEEP_ALIVE_TIMEOUT_SEC });
+      const { socket, closed } = await connect(running.port);
+      expect(await statusOf(socket)).toBe('HTTP/1.1 200 OK');
+      const answeredMs = Date.now();
+      // The parser skips CRLFs between messages, and each one resets node's keep-alive timer.
+      const dribble = setInterval(() => socket.write('\r\n'), 100);
+      await closed;
+      clearInterval(dribble);
+      const heldMs = Date.now() - answeredMs;
+      expect(heldMs).toBeGreaterThanOrEqual(ALLOWANCE_MS - 50);
+      expect(heldMs).toBeLessThan(ALLOWANCE_MS + 1_000);
+    });
+
+    it('stays open while its client keeps sending requests', async () => {
+      running = await start({ keepAliveTimeoutSec: KEEP_ALIVE_TIMEOUT_SEC });
+      const { socket } = await connect(running.port);
+      const statuses: string[] = [];
+      const untilMs = Date.now() + 3 * ALLOWANCE_MS;
+      while (Date.now() < untilMs) {
+        statuses.push(await statusOf(socket));
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the client's own pace between requests
+      }
+      expect(socket.destroyed).toBe(false);
+      expect(new Set(statuses)).toEqual(new Set(['HTTP/1.1 200 OK']));
+      socket.destroy();
+    });
+  });
 });
