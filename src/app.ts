@@ -4,13 +4,16 @@
  */
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { accessLog } from './http/access-log';
-import { PROTECTED_PATHS, bearerAuth } from './http/auth';
+import { PROTECTED_PATHS, ScopedTokens, bearerAuth, hasTokens } from './http/auth';
 import { BulkLimits } from './http/bulk';
+import { corsPolicy } from './http/cors';
 import { dashboardRouter } from './http/dashboard';
 import { errorHandler } from './http/errors';
 import { securityHeaders } from './http/hardening';
 import { AppMetrics } from './http/metrics';
+import { hostLimitWarnings } from './http/host-cap';
 import { openApiHandler } from './http/openapi';
+import { allowQuery } from './http/query-params';
 import { methodNotAllowed, perfRouter } from './http/routes';
 import { Logger, silentLogger } from './logger';
 import { HostStore } from './store/host-store';
@@ -22,7 +25,10 @@ export interface AppOptions {
   store?: Store;
   logger?: Logger;
   bulkLimits?: BulkLimits; // POST /perf; DEFAULT_BULK_LIMITS when absent
-  authTokens?: readonly string[]; // bearer tokens for /perf and /metrics; none (the default) leaves them open
+  authTokens?: readonly string[]; // full-access bearer tokens for /perf and /metrics
+  ingestTokens?: readonly string[]; // tokens that may only record samples (POST)
+  readTokens?: readonly string[]; // tokens that may only read (GET, HEAD); no token of any kind (the default) leaves the API open
+  corsOrigins?: readonly string[]; // origins allowed by CORS, or ['*']; none (the default) sends no CORS headers
   /**
    * Built here when absent; passed in to read its registries (tests, a cluster primary).
    * false: no /metrics and no per-request metrics work (the baseline bench/metrics-cost measures against).
@@ -43,13 +49,17 @@ export function createApp(options: AppOptions = {}): Express {
   if (logger.isLevelEnabled('debug')) app.use(accessLog(logger));
   metrics?.requests.instrument(app);
 
+  // Before auth: a browser's preflight carries no token. Absent unless origins are configured.
+  const corsOrigins = options.corsOrigins ?? [];
+  if (corsOrigins.length > 0) app.use(corsPolicy(corsOrigins));
+
   // Not registered at all when open, so the hot path does no auth work unless asked to.
-  const authTokens = options.authTokens ?? [];
-  if (authTokens.length > 0) app.use(PROTECTED_PATHS, bearerAuth(authTokens));
+  const tokens: ScopedTokens = { full: options.authTokens ?? [], ingest: options.ingestTokens ?? [], read: options.readTokens ?? [] };
+  if (hasTokens(tokens)) app.use(PROTECTED_PATHS, bearerAuth(tokens));
 
   app
     .route('/healthz')
-    .get((_req: Request, res: Response, next: NextFunction) => {
+    .get(allowQuery(), (_req: Request, res: Response, next: NextFunction) => {
       if (store.health === undefined) {
         res.json({ status: 'ok' });
         return;
@@ -65,16 +75,21 @@ export function createApp(options: AppOptions = {}): Express {
   if (metrics !== undefined) {
     app
       .route('/metrics')
-      .get(metrics.handler())
+      .get(allowQuery(), metrics.handler())
       .all(methodNotAllowed(['GET', 'HEAD']));
   }
 
   app
     .route('/openapi.json')
-    .get(openApiHandler())
+    .get(allowQuery(), openApiHandler())
     .all(methodNotAllowed(['GET', 'HEAD']));
 
-  app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits }));
+  const warnHostLimit = hostLimitWarnings(logger, store.maxHosts);
+  const onHostLimit = (nowSec: number): void => {
+    metrics?.countHostLimitRejection();
+    warnHostLimit(nowSec);
+  };
+  app.use(perfRouter({ store, clock, bulkLimits: options.bulkLimits, onHostLimit }));
   // After the API, so /perf requests never touch the file system looking for a page.
   app.use(dashboardRouter());
 

@@ -5,9 +5,12 @@
  */
 import { isBearerToken } from './http/auth';
 import { DEFAULT_BULK_LIMITS } from './http/bulk';
+import { parseCorsOrigins } from './http/cors';
+import { DEFAULT_MAX_CONNECTIONS } from './http/hardening';
 import { LOG_LEVELS, LogLevel, isLogLevel } from './logger';
 import { StoreConfig, checkWorkers, loadStoreConfig, redactUrl } from './store-config';
 import { DEFAULT_MAX_HOSTS } from './store/host-store';
+import { checkUnknownSettings, readsRecorded } from './unknown-settings';
 
 export interface Config {
   port: number; // PORT, default 8080; 0 picks a free port
@@ -21,7 +24,11 @@ export interface Config {
   headersTimeoutSec: number; // SERVERTRACK_HEADERS_TIMEOUT, default 10: request line and headers must arrive within it (408)
   requestTimeoutSec: number; // SERVERTRACK_REQUEST_TIMEOUT, default 30: the whole request, body included (408)
   keepAliveTimeoutSec: number; // SERVERTRACK_KEEP_ALIVE_TIMEOUT, default 5: idle keep-alive connections are closed after it
-  authTokens: string[]; // SERVERTRACK_TOKEN, default none (open): comma-separated bearer tokens for /perf and /metrics
+  maxConnections: number; // SERVERTRACK_MAX_CONNECTIONS, default 10000: open connections at once; more are refused
+  authTokens: string[]; // SERVERTRACK_TOKEN, default none (open): comma-separated bearer tokens with full access to /perf and /metrics
+  ingestTokens: string[]; // SERVERTRACK_INGEST_TOKEN, default none: tokens that may only record samples (POST /perf...)
+  readTokens: string[]; // SERVERTRACK_READ_TOKEN, default none: tokens that may only read (GET/HEAD /perf..., /metrics)
+  corsOrigins: string[]; // SERVERTRACK_CORS_ORIGINS, default none (no CORS headers): comma-separated origins, or *
   snapshotPath: string | undefined; // SERVERTRACK_SNAPSHOT, default unset (memory only): file to load at start and write to
   snapshotIntervalSec: number; // SERVERTRACK_SNAPSHOT_INTERVAL, default 60: seconds between snapshot writes
   store: StoreConfig; // SERVERTRACK_STORE and the REDIS_* settings (store-config.ts)
@@ -47,16 +54,21 @@ function logLevelSetting(env: Env): LogLevel {
   return raw;
 }
 
-/** Several tokens are accepted at once so a new one can be rolled out before the old one is retired. */
-function tokensSetting(env: Env): string[] {
-  const raw = env.SERVERTRACK_TOKEN;
-  if (raw === undefined || raw === '') return [];
+/**
+ * Several tokens are accepted at once so a new one can be rolled out before the old one is retired.
+ * Set but empty is refused: an operator who wrote SERVERTRACK_TOKEN= and left the value out
+ * (a template, an unset shell variable) meant to lock the server, not to leave it open.
+ */
+function tokensSetting(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined) return [];
+  if (raw.trim() === '') throw new Error(`${name} is set but empty: unset it to run without auth, or give one or more tokens`);
   const tokens = raw.split(',').map((token) => token.trim());
   tokens.forEach((token, i) => {
     // The message must not echo the value: it is a secret, and start-up errors get logged.
     if (!isBearerToken(token)) {
       throw new Error(
-        `SERVERTRACK_TOKEN entry ${i + 1} of ${tokens.length} is not a bearer token: use 1 or more of A-Z a-z 0-9 - . _ ~ + / then optional '=' padding`,
+        `${name} entry ${i + 1} of ${tokens.length} is not a bearer token: use 1 or more of A-Z a-z 0-9 - . _ ~ + / then optional '=' padding`,
       );
     }
   });
@@ -65,7 +77,13 @@ function tokensSetting(env: Env): string[] {
 
 /** The settings as the start-up log line shows them: secrets replaced by how many there are. */
 export function describeSettings(config: Config): Record<string, unknown> {
-  return { ...config, authTokens: `${config.authTokens.length} redacted`, store: { ...config.store, redisUrl: redactUrl(config.store.redisUrl) } };
+  return {
+    ...config,
+    authTokens: `${config.authTokens.length} redacted`,
+    ingestTokens: `${config.ingestTokens.length} redacted`,
+    readTokens: `${config.readTokens.length} redacted`,
+    store: { ...config.store, redisUrl: redactUrl(config.store.redisUrl) },
+  };
 }
 
 /** node refuses a headers timeout longer than the request timeout; say so by name instead. */
@@ -78,7 +96,14 @@ function checkTimeouts(config: Config): Config {
   return config;
 }
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(environment: Env = process.env): Config {
+  const { env, namesRead } = readsRecorded(environment);
+  const config = readConfig(env);
+  checkUnknownSettings(environment, namesRead);
+  return config;
+}
+
+function readConfig(env: Env): Config {
   const store = loadStoreConfig(env, (name, fallback, min, max) => integerSetting(env, name, fallback, min, max));
   const snapshotPath = env.SERVERTRACK_SNAPSHOT === undefined || env.SERVERTRACK_SNAPSHOT === '' ? undefined : env.SERVERTRACK_SNAPSHOT;
   if (snapshotPath !== undefined && store.kind === 'redis') {
@@ -96,7 +121,11 @@ export function loadConfig(env: Env = process.env): Config {
     headersTimeoutSec: integerSetting(env, 'SERVERTRACK_HEADERS_TIMEOUT', 10, 1, 3_600),
     requestTimeoutSec: integerSetting(env, 'SERVERTRACK_REQUEST_TIMEOUT', 30, 1, 3_600),
     keepAliveTimeoutSec: integerSetting(env, 'SERVERTRACK_KEEP_ALIVE_TIMEOUT', 5, 1, 3_600),
-    authTokens: tokensSetting(env),
+    maxConnections: integerSetting(env, 'SERVERTRACK_MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
+    authTokens: tokensSetting(env, 'SERVERTRACK_TOKEN'),
+    ingestTokens: tokensSetting(env, 'SERVERTRACK_INGEST_TOKEN'),
+    readTokens: tokensSetting(env, 'SERVERTRACK_READ_TOKEN'),
+    corsOrigins: parseCorsOrigins(env.SERVERTRACK_CORS_ORIGINS),
     snapshotPath,
     snapshotIntervalSec: integerSetting(env, 'SERVERTRACK_SNAPSHOT_INTERVAL', 60, 1, 86_400),
     store,

@@ -1,6 +1,6 @@
 /*
- * Entry point: loads the config, builds the app, listens, and closes cleanly on SIGINT and
- * SIGTERM. The only file that reads the environment and the real clock.
+ * Entry point: loads the config, builds the app, listens, and closes cleanly on SIGTERM,
+ * SIGINT and SIGHUP (stop-signals.ts). The only file that reads the environment and the real clock.
  */
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
@@ -12,11 +12,13 @@ import { runPrimary } from './cluster';
 import { serveClusterMetrics } from './http/cluster-metrics';
 import { AppMetrics } from './http/metrics';
 import { Config, describeSettings, loadConfig } from './config';
-import { clientErrorHandler, serverTimeoutOptions } from './http/hardening';
+import { capConnections, clientErrorHandler, openApiWarning, serverTimeoutOptions } from './http/hardening';
 import { createHttpServer } from './http/http-server';
+import { guardIdleConnections } from './http/idle-connections';
 import { Logger, createLogger } from './logger';
 import { Snapshotter } from './snapshot/snapshotter';
 import { openStore } from './open-store';
+import { STOP_SIGNALS, WORKER_STOP_SIGNALS } from './stop-signals';
 import { MS_PER_SECOND, systemClock } from './store/time';
 
 const IDLE_CLOSE_INTERVAL_MS = 50;
@@ -47,15 +49,31 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   snapshots?.load(); // before listening: nothing is served from a half-loaded store
   const bulkLimits = { maxSamples: config.bulkMaxSamples, maxBytes: config.bulkMaxBytes };
   const metrics = new AppMetrics({ store, clock, clusterWide: cluster.isWorker });
-  const app = createApp({ store, clock, logger, bulkLimits, authTokens: config.authTokens, metrics });
+  const app = createApp({
+    store,
+    clock,
+    logger,
+    bulkLimits,
+    authTokens: config.authTokens,
+    ingestTokens: config.ingestTokens,
+    readTokens: config.readTokens,
+    corsOrigins: config.corsOrigins,
+    metrics,
+  });
   await opened.ready();
   const server = createHttpServer(app, serverTimeoutOptions(config));
   server.on('clientError', clientErrorHandler(config));
+  capConnections(server, config.maxConnections, logger, clock);
+  const stopIdleGuard = guardIdleConnections(server, config);
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
+
+  const warning = openApiWarning(config.host, config.authTokens.length + config.ingestTokens.length + config.readTokens.length);
+  // Once per server, not once per worker: the other workers share the same settings.
+  if (warning !== undefined && (cluster.worker?.id ?? 1) === 1) logger.warn(warning);
 
   // Forgetting silent hosts is O(hosts), so it runs on a timer, never inside a request.
   const sweeper = memory && setInterval(() => memory.sweep(), config.sweepIntervalSec * MS_PER_SECOND);
@@ -65,6 +83,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const closeHttp = (): Promise<void> =>
     new Promise((resolve) => {
       if (sweeper) clearInterval(sweeper);
+      stopIdleGuard();
       // Past the grace period, connections still busy are cut so shutdown is bounded.
       const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSec * MS_PER_SECOND);
       deadline.unref();
@@ -92,7 +111,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   if (config.workers > 1 && cluster.isPrimary) {
     serveClusterMetrics();
-    runPrimary({ workers: config.workers, logger, settings: describeSettings(config), version: packageVersion() });
+    runPrimary({
+      workers: config.workers,
+      logger,
+      settings: describeSettings(config),
+      version: packageVersion(),
+      shutdownGraceSec: config.shutdownGraceSec,
+    });
     return;
   }
   const running = await startServer(config, logger);
@@ -118,8 +143,10 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const stopSignals = cluster.isWorker ? WORKER_STOP_SIGNALS : STOP_SIGNALS;
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, stopSignals.includes(signal) ? stop : () => logger.info({ signal }, 'signal left to the primary, which stops the workers'));
+  }
 }
 
 if (require.main === module) {

@@ -1,4 +1,4 @@
-// Reads the JSON API with the saved token; a 401 asks for a token and tries again.
+// Reads the JSON API with the saved token; a 401 or 403 asks for a token and tries again.
 import { askForToken, authHeaders, savedToken } from './token.js';
 
 // A server that accepts connections but never answers must still end in the unreachable state.
@@ -31,9 +31,11 @@ export async function getJson(path) {
     } catch (err) {
       throw new UnreachableError(err.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : 'no connection');
     }
-    if (response.status === 401) {
+    // 401: no token or a wrong one. 403: a valid token that may not read (an ingest token).
+    if (response.status === 401 || response.status === 403) {
+      const why = response.status === 403 ? 'outOfScope' : sentToken === null ? 'missing' : 'rejected';
       // Another request may have got a new token while this one was in flight: just retry.
-      if (sentToken === savedToken()) await askForToken(sentToken !== null);
+      if (sentToken === savedToken()) await askForToken(why);
       continue;
     }
     if (response.status >= 500) throw new UnreachableError(`HTTP ${response.status}`);

@@ -33,19 +33,25 @@ function remember(token) {
   }
 }
 
+const REASONS = {
+  missing: 'This server only answers requests that carry its token.',
+  rejected: 'The saved token was not accepted. Enter the current one.',
+  // The page only reads, so a read token (or a full one) is what it needs; an ingest token gets 403.
+  outOfScope: 'The saved token may not read (it lacks the read scope). Enter a read token or a full one.',
+};
+
 /**
- * Shows the token dialog and resolves once a token is saved. Every request that got a 401
- * while the dialog is open waits on the same promise, so the user is asked once.
+ * Shows the token dialog and resolves once a token is saved. Every request that got a 401 or
+ * 403 while the dialog is open waits on the same promise, so the user is asked once.
+ * `why` is one of 'missing', 'rejected' (401 for a saved token), 'outOfScope' (403).
  */
-export function askForToken(rejected) {
+export function askForToken(why) {
   if (pending) return pending;
-  if (rejected) forget();
+  if (why !== 'missing') forget();
   const dialog = document.getElementById('token-dialog');
   const form = document.getElementById('token-form');
   const input = document.getElementById('token-input');
-  document.getElementById('token-reason').textContent = rejected
-    ? 'The saved token was not accepted. Enter the current one.'
-    : 'This server only answers requests that carry its token.';
+  document.getElementById('token-reason').textContent = REASONS[why];
   pending = new Promise((resolve) => {
     const onSubmit = (event) => {
       const token = input.value.trim();

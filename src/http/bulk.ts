@@ -10,8 +10,9 @@ import { HostSample, Store } from '../store/store';
 import { Clock } from '../store/time';
 import { ErrorDetail, HttpError } from './errors';
 import { hasBody, whenDone } from './handler-kit';
-import { batchOverHostLimit } from './host-cap';
+import { HostLimitListener, batchOverHostLimit } from './host-cap';
 import { countSamples } from './request-metrics';
+import { showValue } from './show-value';
 import { isFields, parseHost, parseSample } from './validate';
 
 export interface BulkLimits {
@@ -84,7 +85,7 @@ function rawEntries(req: Request, limits: BulkLimits): RawEntries {
 /** The same checks as POST /perf/:host, plus the host, which a bulk entry carries itself. */
 function parseEntry(value: unknown, nowSec: number): HostSample {
   if (value === MALFORMED_LINE) throw new HttpError(400, 'line is not valid JSON');
-  if (!isFields(value)) throw new HttpError(400, 'entry must be a JSON object with host, cpuload and memload');
+  if (!isFields(value)) throw new HttpError(400, `entry must be a JSON object with host, cpuload and memload, got ${showValue(value)}`);
   if (value.host === undefined) throw new HttpError(400, 'host is required');
   return { host: parseHost(value.host), sample: parseSample(value, nowSec) };
 }
@@ -114,10 +115,11 @@ export interface BulkDeps {
   store: Store;
   clock: Clock;
   limits: BulkLimits;
+  onHostLimit?: HostLimitListener;
 }
 
 /** Body parsers and handler for POST /perf. */
-export function bulkIngest({ store, clock, limits }: BulkDeps): RequestHandler[] {
+export function bulkIngest({ store, clock, limits, onHostLimit }: BulkDeps): RequestHandler[] {
   return [
     bodyParser.json({ type: JSON_TYPE, limit: limits.maxBytes }),
     bodyParser.text({ type: NDJSON_TYPE, limit: limits.maxBytes }),
@@ -127,7 +129,10 @@ export function bulkIngest({ store, clock, limits }: BulkDeps): RequestHandler[]
       countSamples(res, raw.values.length);
       const entries = parseEntries(raw, nowSec);
       whenDone(store.recordBatch(entries, nowSec), next, (outcome) => {
-        if (outcome === 'full') return next(batchOverHostLimit(store.maxHosts));
+        if (outcome === 'full') {
+          onHostLimit?.(nowSec);
+          return next(batchOverHostLimit(store.maxHosts));
+        }
         res.status(201).json({ accepted: entries.length });
       });
     },

@@ -2,6 +2,7 @@
  * HttpError carries the status a failure should be answered with; errorHandler is the one
  * place that turns any error into the JSON body `{ "error": "..." }`.
  */
+import zlib from 'node:zlib';
 import { NextFunction, Request, Response } from 'express';
 import { StoreUnavailableError } from '../store/store-errors';
 
@@ -32,6 +33,21 @@ interface ExposedError {
   encoding?: string;
   expose?: boolean;
   message?: string;
+  code?: string; // zlib's, for a body that would not inflate: 'Z_DATA_ERROR', 'ERR__ERROR_FORMAT_PADDING_1', ...
+  errno?: number;
+}
+
+/** The Content-Encodings body-parser inflates: zstd only where node's zlib has it (22.15+, 23.8+). */
+export const CONTENT_ENCODINGS: readonly string[] = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : []), 'identity'];
+
+const CONTENT_ENCODING_LIST = `${CONTENT_ENCODINGS.slice(0, -1).join(', ')} or ${CONTENT_ENCODINGS.at(-1)}`;
+
+/**
+ * zlib's error for a body that is not what its Content-Encoding says. body-parser passes it
+ * on with status 400 and zlib's own words ("incorrect header check"); it alone has no type.
+ */
+function isInflateError(err: ExposedError, contentEncoding: string | undefined): boolean {
+  return err.type === undefined && typeof err.errno === 'number' && contentEncoding !== undefined && contentEncoding !== 'identity';
 }
 
 export function formatBytes(bytes: number): string {
@@ -55,7 +71,7 @@ function fromStoreError(err: unknown): HttpError | undefined {
 }
 
 /** Rewrites the library errors a client can cause into messages that name the limit or field. */
-function fromLibraryError(err: ExposedError): HttpError | undefined {
+function fromLibraryError(err: ExposedError, req: Request): HttpError | undefined {
   switch (err.type) {
     case 'entity.too.large':
       return new HttpError(413, `request body exceeds the ${formatBytes(err.limit ?? 0)} limit`);
@@ -66,13 +82,16 @@ function fromLibraryError(err: ExposedError): HttpError | undefined {
     case 'charset.unsupported':
       return new HttpError(415, `charset ${JSON.stringify(err.charset ?? '')} is not supported; use utf-8`);
     case 'encoding.unsupported':
-      return new HttpError(415, `Content-Encoding ${JSON.stringify(err.encoding ?? '')} is not supported`);
+      return new HttpError(415, `Content-Encoding ${JSON.stringify(err.encoding ?? '')} is not supported; use ${CONTENT_ENCODING_LIST}`);
     case 'request.aborted':
       return new HttpError(400, 'request body was aborted before it was complete');
     case 'request.size.invalid':
       return new HttpError(400, 'request body length does not match Content-Length');
   }
   if (err instanceof URIError) return new HttpError(400, 'request path is not valid percent-encoding');
+  // body-parser lower-cases the header before choosing a decoder; so does the message.
+  const contentEncoding = req.headers['content-encoding']?.toLowerCase();
+  if (isInflateError(err, contentEncoding)) return new HttpError(400, `body is not valid ${contentEncoding}`);
   if (err.expose === true && err.status !== undefined && err.status >= 400 && err.status < 500) {
     return new HttpError(err.status, err.message ?? 'bad request');
   }
@@ -84,14 +103,14 @@ export type ErrorLogger = (err: unknown) => void;
 /** The single error middleware; anything unexpected becomes a plain 500, logged once. */
 export function errorHandler(logError: ErrorLogger) {
   // Four parameters, even if unused: that is how express tells an error handler apart.
-  return (err: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     // Too late to answer: cut the connection so the client sees a failure, not a short body.
     if (res.headersSent) {
       logError(err);
       res.destroy();
       return;
     }
-    const httpError = err instanceof HttpError ? err : (fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError));
+    const httpError = err instanceof HttpError ? err : (fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError, req));
     if (httpError === undefined) {
       logError(err);
       res.status(500).json({ error: 'internal error' });

@@ -5,13 +5,24 @@
  *   serverTimeoutOptions()  node:http timeouts, so a slow or silent client cannot hold a socket
  *   clientErrorHandler()    a JSON answer for requests node rejects before express sees them
  *                           (malformed, headers over 16 KiB, too slow)
+ *   capConnections()        at most SERVERTRACK_MAX_CONNECTIONS sockets open at once
+ *   openApiWarning()        one line at start when anyone on the network may use the API
  */
-import { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
+import { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import { Socket, isIPv4 } from 'node:net';
 import { Duplex } from 'node:stream';
 import { RequestHandler } from 'express';
 import helmet from 'helmet';
-import { MS_PER_SECOND } from '../store/time';
+import { Logger } from '../logger';
+import { Clock, MS_PER_SECOND, SECONDS_PER_MINUTE } from '../store/time';
+
+/**
+ * Open connections at once (SERVERTRACK_MAX_CONNECTIONS). Each holds a file descriptor; node
+ * raises its soft open-file limit to the hard one at start (often 1,048,576, sometimes only
+ * 4,096 or 20,000 in containers), and the store, Redis and snapshots need a few more. 10,000
+ * is far more than a fleet of agents and dashboards keeps open, and well under common limits.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
 
 /** node's own header limit (--max-http-header-size), named in the 431 message. */
 const MAX_HEADER_KIB = 16;
@@ -101,4 +112,44 @@ export function clientErrorHandler(timeouts: ServerTimeouts): (err: NodeJS.Errno
         body,
     );
   };
+}
+
+/**
+ * Caps open connections: each holds a file descriptor, and a server out of them can accept
+ * nothing, not even /healthz. node closes a connection past the cap as soon as it is accepted.
+ * A flood would log one line per refused connection, so a warning is logged at most once a
+ * minute, with the count refused since the last one.
+ */
+export function capConnections(server: Server, maxConnections: number, logger: Logger, clock: Clock): void {
+  server.maxConnections = maxConnections;
+  let refused = 0;
+  let lastWarnedSec = -Infinity;
+  server.on('drop', () => {
+    refused++;
+    const nowSec = clock();
+    if (nowSec - lastWarnedSec < SECONDS_PER_MINUTE) return;
+    logger.warn({ refused, maxConnections }, `refused connections: ${maxConnections} are open (SERVERTRACK_MAX_CONNECTIONS)`);
+    lastWarnedSec = nowSec;
+    refused = 0;
+  });
+}
+
+/** Whether only this machine can reach `host`: 127.0.0.0/8, ::1 (also IPv4-mapped) or localhost. */
+export function isLoopbackAddress(host: string): boolean {
+  const address = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (address === 'localhost' || address === '::1' || address === '0:0:0:0:0:0:0:1') return true;
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return isIPv4(v4) && v4.startsWith('127.');
+}
+
+/**
+ * The warning for a server anyone on the network may write to, read and DELETE from (no token,
+ * a non-loopback address such as the default 0.0.0.0), or undefined when there is nothing to say.
+ */
+export function openApiWarning(host: string, tokenCount: number): string | undefined {
+  if (tokenCount > 0 || isLoopbackAddress(host)) return undefined;
+  return (
+    `listening on ${host} with no token: anyone who can reach this port can record samples, read them and DELETE hosts; ` +
+    'set SERVERTRACK_TOKEN (and SERVERTRACK_INGEST_TOKEN, SERVERTRACK_READ_TOKEN), or HOST=127.0.0.1 to listen on this machine only'
+  );
 }

@@ -7,10 +7,12 @@
  * requests and responses whose prototypes already are app.request / app.response, so
  * V8 sees setPrototypeOf with the same prototype and returns at once: same hidden class,
  * same fast paths. Every route, parser and error middleware of the app stays as it is.
+ * Each request also marks its socket busy for the idle-connection guard (idle-connections.ts).
  */
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { Express } from 'express';
+import { markRequestStarted } from './idle-connections';
 
 type RequestClass = typeof IncomingMessage;
 type ResponseClass = typeof ServerResponse<IncomingMessage>;
@@ -19,6 +21,7 @@ type ResponseClass = typeof ServerResponse<IncomingMessage>;
 function requestClassFor(app: Express): RequestClass {
   function AppRequest(this: IncomingMessage, socket: Socket): void {
     (IncomingMessage as unknown as (this: IncomingMessage, socket: Socket) => void).call(this, socket);
+    markRequestStarted(socket);
   }
   AppRequest.prototype = app.request;
   return AppRequest as unknown as RequestClass;

@@ -10,7 +10,7 @@
  * primary (cluster-metrics.ts).
  */
 import { RequestHandler } from 'express';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { MaybePromise, Store, isPromise } from '../store/store';
 import { Clock } from '../store/time';
 import { clusterScrape } from './cluster-metrics';
@@ -49,6 +49,8 @@ export class AppMetrics {
   readonly requests: RequestMetrics;
   private readonly contentType: string;
   private readonly scrape: () => Promise<string>;
+  // A plain number, read at scrape time like request-metrics.ts does: a flood of refusals stays cheap.
+  private hostLimitRejections = 0;
 
   constructor({ store, clock, monotonicMs, clusterWide = false }: MetricsDeps) {
     new Gauge({
@@ -62,11 +64,26 @@ export class AppMetrics {
         this.set(await countHosts(store, clock()));
       },
     });
+    const hostLimitRejections = (): number => this.hostLimitRejections;
+    new Counter({
+      name: 'servertrack_host_limit_rejections_total',
+      help: 'Requests refused with 503 because the host cap (SERVERTRACK_MAX_HOSTS) was reached; a refused bulk request counts once, whatever its samples',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(hostLimitRejections());
+      },
+    });
     this.requests = new RequestMetrics(this.registry, monotonicMs);
     this.registries = [sharedProcessRegistry(), this.registry];
     const exposed = Registry.merge(this.registries);
     this.contentType = exposed.contentType;
     this.scrape = clusterWide ? clusterScrape(this.registries) : () => exposed.metrics();
+  }
+
+  /** One request refused by the host cap, for servertrack_host_limit_rejections_total. */
+  countHostLimitRejection(): void {
+    this.hostLimitRejections++;
   }
 
   /** GET /metrics: the Prometheus text format. */

@@ -9,8 +9,9 @@ import { Store } from '../store/store';
 import { Clock } from '../store/time';
 import { BulkLimits, DEFAULT_BULK_LIMITS, bulkIngest } from './bulk';
 import { HttpError } from './errors';
-import { hostLimitReached } from './host-cap';
+import { HostLimitListener, hostLimitReached } from './host-cap';
 import { hasBody, whenDone } from './handler-kit';
+import { allowQuery, queryCheck } from './query-params';
 import { isFields, parseFill, parseHost, parseMode, parseSample } from './validate';
 import { toWireHosts, toWireIntervals } from './wire';
 
@@ -20,6 +21,8 @@ export interface RouteDeps {
   store: Store;
   clock: Clock;
   bulkLimits?: BulkLimits;
+  /** Told of every request the host cap refuses (metrics, warning lines). */
+  onHostLimit?: HostLimitListener;
 }
 
 /** Answers a known path hit with a method it does not serve. */
@@ -50,7 +53,19 @@ function sampleFields(req: Request): Record<string, unknown> {
   return req.body;
 }
 
-export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: RouteDeps): Router {
+/**
+ * The query parameters each /perf route reads (query-params.ts); any other is a 400. Checks
+ * run first in their handler (middleware for bulk), before anything reaches the store.
+ */
+const QUERY = {
+  listHosts: queryCheck(),
+  recordSamples: allowQuery(),
+  recordSample: queryCheck(),
+  forgetHost: queryCheck(),
+  report: queryCheck('fill'),
+};
+
+export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onHostLimit }: RouteDeps): Router {
   const router = express.Router();
   const parseBody = [
     bodyParser.urlencoded({ extended: false, limit: SAMPLE_BODY_LIMIT_BYTES }),
@@ -59,24 +74,30 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
 
   router
     .route('/perf')
-    .get((_req: Request, res: Response, next: NextFunction) => {
+    .get((req: Request, res: Response, next: NextFunction) => {
+      QUERY.listHosts(req);
       whenDone(store.hosts(clock()), next, (hosts) => res.json(toWireHosts(hosts)));
     })
-    .post(bulkIngest({ store, clock, limits: bulkLimits }))
+    .post(QUERY.recordSamples, bulkIngest({ store, clock, limits: bulkLimits, onHostLimit }))
     .all(methodNotAllowed(['GET', 'HEAD', 'POST']));
 
   router
     .route('/perf/:host')
     .post(parseBody, (req: Request, res: Response, next: NextFunction) => {
+      QUERY.recordSample(req);
       const nowSec = clock();
       const host = parseHost(req.params.host);
       const sample = parseSample(sampleFields(req), nowSec);
       whenDone(store.record(host, sample, nowSec), next, (outcome) => {
-        if (outcome === 'full') return next(hostLimitReached(store.maxHosts));
+        if (outcome === 'full') {
+          onHostLimit?.(nowSec);
+          return next(hostLimitReached(store.maxHosts));
+        }
         res.status(201).end();
       });
     })
     .delete((req: Request, res: Response, next: NextFunction) => {
+      QUERY.forgetHost(req);
       const host = parseHost(req.params.host);
       whenDone(store.forget(host), next, (forgotten) => {
         if (!forgotten) return next(unknownHost(host));
@@ -88,6 +109,7 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS }: R
   router
     .route('/perf/:host/:mode')
     .get((req: Request, res: Response, next: NextFunction) => {
+      QUERY.report(req);
       const nowSec = clock();
       const host = parseHost(req.params.host);
       const mode = parseMode(req.params.mode);

@@ -8,6 +8,7 @@ import { MS_PER_SECOND, SECONDS_PER_HOUR, SECONDS_PER_MINUTE, bucketStart } from
 import { DOT, MINUS, UNDERSCORE, isAlphanumeric } from './char-codes';
 import { parseDecimal } from './decimal';
 import { HttpError } from './errors';
+import { showValue } from './show-value';
 
 export const MAX_HOST_LENGTH = 253;
 /** Clock skew tolerated on a sample's own time. */
@@ -17,43 +18,48 @@ export type LoadField = 'cpuload' | 'memload';
 
 const HOST_CHARACTERS = "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit";
 
+/** A 400 for a field: the rule it broke, then the value as sent (see show-value.ts). Error path only. */
+function invalid(rule: string, raw: unknown): HttpError {
+  return new HttpError(400, `${rule}, got ${showValue(raw)}`);
+}
+
 /** A host name as stored: validated and lower-cased. */
 export function parseHost(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_HOST_LENGTH) throw new HttpError(400, HOST_CHARACTERS);
-  if (!isAlphanumeric(raw.charCodeAt(0))) throw new HttpError(400, HOST_CHARACTERS);
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_HOST_LENGTH) throw invalid(HOST_CHARACTERS, raw);
+  if (!isAlphanumeric(raw.charCodeAt(0))) throw invalid(HOST_CHARACTERS, raw);
   let previous = 0;
   for (let i = 1; i < raw.length; i++) {
     const code = raw.charCodeAt(i);
-    if (code === DOT && previous === DOT) throw new HttpError(400, "host must not contain an empty label ('..')");
+    if (code === DOT && previous === DOT) throw invalid("host must not contain an empty label ('..')", raw);
     if (!isAlphanumeric(code) && code !== DOT && code !== MINUS && code !== UNDERSCORE) {
-      throw new HttpError(400, HOST_CHARACTERS);
+      throw invalid(HOST_CHARACTERS, raw);
     }
     previous = code;
   }
-  if (previous === DOT) throw new HttpError(400, "host must not end with '.' (an empty label)");
+  if (previous === DOT) throw invalid("host must not end with '.' (an empty label)", raw);
   return raw.toLowerCase();
 }
 
 /** A load in [0, 100] from a JSON number or a strict decimal string. */
 export function parseLoad(raw: unknown, field: LoadField): number {
   if (raw === undefined) throw new HttpError(400, `${field} is required`);
-  if (Array.isArray(raw)) throw new HttpError(400, `${field} must be sent once`);
+  if (Array.isArray(raw)) throw invalid(`${field} must be sent once`, raw);
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseDecimal(raw) : NaN;
   // Written so NaN fails too; `+ 0` turns -0 into 0.
-  if (!(value >= 0 && value <= 100)) throw new HttpError(400, `${field} must be a decimal number from 0 to 100`);
+  if (!(value >= 0 && value <= 100)) throw invalid(`${field} must be a decimal number from 0 to 100`, raw);
   return value + 0;
 }
 
 export function parseMode(raw: unknown): Mode {
   if (typeof raw === 'string' && isMode(raw)) return raw;
-  throw new HttpError(400, `mode must be one of ${MODES.join(', ')}`);
+  throw invalid(`mode must be one of ${MODES.join(', ')}`, raw);
 }
 
 /** `?fill=true` asks for every interval of the window, empty ones included. */
 export function parseFill(raw: unknown): boolean {
   if (raw === undefined || raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1' || raw === '') return true;
-  throw new HttpError(400, 'fill must be true or false');
+  throw invalid('fill must be true or false', raw);
 }
 
 const BAD_TIME = 'time must be epoch seconds or an ISO-8601 date-time with a zone (Z or ±hh:mm)';
@@ -99,17 +105,17 @@ export function parseIsoSeconds(text: string): number {
  */
 export function parseTime(raw: unknown, nowSec: number): number {
   if (raw === undefined) return nowSec;
-  if (Array.isArray(raw)) throw new HttpError(400, 'time must be sent once');
+  if (Array.isArray(raw)) throw invalid('time must be sent once', raw);
   const sec = typeof raw === 'number' ? raw : typeof raw === 'string' ? timeFromString(raw) : NaN;
-  if (!Number.isFinite(sec)) throw new HttpError(400, BAD_TIME);
+  if (!Number.isFinite(sec)) throw invalid(BAD_TIME, raw);
   if (sec > nowSec + MAX_FUTURE_SECONDS) {
-    throw new HttpError(
-      400,
+    throw invalid(
       `time is more than ${MAX_FUTURE_SECONDS} s in the future; it must be epoch seconds (epoch milliseconds are too far in the future)`,
+      raw,
     );
   }
   if (bucketStart(sec, LONGEST.bucketSeconds) < windowStart(LONGEST, nowSec)) {
-    throw new HttpError(400, 'time is older than the last_day window (the current hour and the 23 before it)');
+    throw invalid('time is older than the last_day window (the current hour and the 23 before it)', raw);
   }
   return Math.min(sec, nowSec);
 }

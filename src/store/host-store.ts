@@ -11,7 +11,9 @@
  *
  * At most maxHosts entries (the cap described in store.ts). When full, expired entries are
  * reclaimed by a sweep, at most once per hour of the day window: an entry held at a sweep
- * can only expire once the window's start moves, which it does on the hour.
+ * can only expire once the window's start moves, which it does on the hour. An expired
+ * entry still held is written to in place; that equals dropping it and adding it again,
+ * since none of its data is inside any window any more and its own place is there for it.
  */
 import { LONGEST, MODES, Mode, RESOLUTIONS, windowStart } from './modes';
 import { Interval, Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
@@ -76,31 +78,21 @@ export class HostStore implements Store {
   record(host: string, sample: Sample, nowSec: number = this.clock()): RecordOutcome {
     let entry = this.entries.get(host);
     if (entry === undefined) {
-      if (!this.hasRoomFor(1, nowSec)) return 'full';
-      entry = new HostEntry();
-      this.entries.set(host, entry);
+      if (!this.hasRoomForOne(nowSec)) return 'full';
+      entry = this.add(host);
     }
-    const { timeSec, cpuLoad, memLoad } = sample;
-    const rings = LAYOUT.rings;
-    for (let r = 0; r < rings.length; r++) {
-      const ring = rings[r];
-      // A late sample only lands where its bucket is still inside the window.
-      if (timeSec >= windowStart(ring.resolution, nowSec)) ring.add(entry.series, timeSec, cpuLoad, memLoad);
-    }
-    if (timeSec >= entry.lastSeenSec) {
-      entry.lastSeenSec = timeSec;
-      entry.lastCpuLoad = cpuLoad;
-      entry.lastMemLoad = memLoad;
-    }
+    this.write(entry, sample, nowSec);
     return 'recorded';
   }
 
   recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): RecordOutcome {
     // Each entry adds at most one host, so a batch that fits even then skips the count.
-    if (this.entries.size + entries.length > this.maxHosts && !this.hasRoomFor(this.newHostCount(entries), nowSec)) {
-      return 'full';
+    if (this.entries.size + entries.length > this.maxHosts && !this.batchFits(entries, nowSec)) return 'full';
+    // Every new host of the batch has its place now: no entry below can be refused.
+    for (let i = 0; i < entries.length; i++) {
+      const { host, sample } = entries[i];
+      this.write(this.entries.get(host) ?? this.add(host), sample, nowSec);
     }
-    for (let i = 0; i < entries.length; i++) this.record(entries[i].host, entries[i].sample, nowSec);
     return 'recorded';
   }
 
@@ -113,12 +105,47 @@ export class HostStore implements Store {
     return fresh.size;
   }
 
-  /** Whether `count` new hosts fit, after reclaiming expired entries if they do not. */
-  private hasRoomFor(count: number, nowSec: number): boolean {
-    if (this.entries.size + count <= this.maxHosts) return true;
+  /** Whether one more host fits, after reclaiming expired entries if it does not. */
+  private hasRoomForOne(nowSec: number): boolean {
+    if (this.entries.size < this.maxHosts) return true;
+    return this.reclaim(nowSec) && this.entries.size < this.maxHosts;
+  }
+
+  /**
+   * Whether the distinct new hosts of `entries` fit. They are counted again after a sweep:
+   * an expired host of the batch that the sweep drops is new again and needs a place.
+   */
+  private batchFits(entries: readonly HostSample[], nowSec: number): boolean {
+    if (this.entries.size + this.newHostCount(entries) <= this.maxHosts) return true;
+    return this.reclaim(nowSec) && this.entries.size + this.newHostCount(entries) <= this.maxHosts;
+  }
+
+  /** Sweeps unless this hour of the day window was swept already; false when it was (nothing to free). */
+  private reclaim(nowSec: number): boolean {
     if (windowStart(LONGEST, nowSec) === this.sweptWindowStartSec) return false;
     this.sweep(nowSec);
-    return this.entries.size + count <= this.maxHosts;
+    return true;
+  }
+
+  private add(host: string): HostEntry {
+    const entry = new HostEntry();
+    this.entries.set(host, entry);
+    return entry;
+  }
+
+  private write(entry: HostEntry, sample: Sample, nowSec: number): void {
+    const { timeSec, cpuLoad, memLoad } = sample;
+    const rings = LAYOUT.rings;
+    for (let r = 0; r < rings.length; r++) {
+      const ring = rings[r];
+      // A late sample only lands where its bucket is still inside the window.
+      if (timeSec >= windowStart(ring.resolution, nowSec)) ring.add(entry.series, timeSec, cpuLoad, memLoad);
+    }
+    if (timeSec >= entry.lastSeenSec) {
+      entry.lastSeenSec = timeSec;
+      entry.lastCpuLoad = cpuLoad;
+      entry.lastMemLoad = memLoad;
+    }
   }
 
   report(host: string, mode: Mode, nowSec: number = this.clock()): Interval[] | undefined {

@@ -6,22 +6,26 @@
  *
  *   record   EVALSHA record(known hosts only) ∥ ZADD XX GT hosts     1 round trip
  *            unknown host: EVALSHA admit (trim, cap) → EVALSHA record  +2 round trips, once per host
- *   batch    GET last of each host → EVALSHA admit of the unknown ones → EVALSHA record per
- *            sample and one ZADD XX GT, pipelined, BATCH_CHUNK samples per round trip
+ *   batch    read last of each host → EVALSHA admit of the unknown ones, ADMIT_CHUNK per call →
+ *            EVALSHA record per sample and one ZADD XX GT, pipelined, BATCH_CHUNK samples per round trip
  *   report   MGET last, ring                                          1 round trip
- *   hosts    ZRANGEBYSCORE hosts ∥ trim → GET last of each host        2 round trips (pipelined)
+ *   hosts    ZRANGEBYSCORE hosts ∥ trim → read last of each host      1 + hosts / BATCH_CHUNK round trips
  *   forget   ZSCORE ∥ ZREM hosts → DEL the host's keys; true only for a live host
  *
- * Every call is bounded by `commandTimeoutMs`; a Redis that is down, slow or refusing
- * writes raises StoreUnavailableError, which the HTTP layer answers with 503.
+ * "Read last" takes BATCH_CHUNK hosts per round trip: one MGET on one Redis; on a cluster,
+ * whose hosts sit in many slots, one GET each, which auto-pipelining groups per node.
+ *
+ * Every call, and each chunk of a chunked one, is bounded by `commandTimeoutMs`; a Redis
+ * that is down, slow or refusing writes raises StoreUnavailableError, which the HTTP layer
+ * answers with 503.
  */
 import { Cluster, ReplyError, Result } from 'ioredis';
 import { LONGEST, Mode, RESOLUTIONS, windowStart } from './modes';
 import { Interval } from './ring-buffer';
-import { decodeLast, decodeWindow, encodeSampleArgument } from './redis/codec';
+import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './redis/codec';
 import { RedisClient } from './redis/connection';
 import { hostKeys, hostsKey, recordScriptKeys } from './redis/keys';
-import { ADMIT_LUA, RECORD_LUA } from './redis/scripts';
+import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './redis/scripts';
 import { StoreUnavailableError } from './store-errors';
 import { DEFAULT_MAX_HOSTS } from './host-store';
 import { HostSample, HostSummary, RecordOutcome, Sample, Store, StoreHealth } from './store';
@@ -30,14 +34,14 @@ import { Clock } from './time';
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     servertrackRecord(...keysAndArgs: (string | Buffer)[]): Result<number, Context>;
-    servertrackAdmit(...keysAndArgs: string[]): Result<number, Context>;
+    servertrackAdmit(...keysAndArgs: string[]): Result<(number | string)[], Context>;
   }
 }
 
-/** Replies that mean "Redis cannot serve this now", as opposed to a bug in a command. */
 /**
- * Samples of a bulk request sent per pipeline. Each chunk must finish within the command
- * timeout, and memory for pending replies stays bounded whatever the request size.
+ * Samples of a bulk request sent per pipeline, and hosts whose `last` key is read per round
+ * trip. Each chunk must finish within the command timeout, and memory for pending replies
+ * stays bounded whatever the request or the fleet size.
  */
 export const BATCH_CHUNK = 1_000;
 
@@ -45,6 +49,7 @@ export const BATCH_CHUNK = 1_000;
 const ONLY_IF_KNOWN = '1';
 const ALWAYS = '0';
 
+/** Replies that mean "Redis cannot serve this now", as opposed to a bug in a command. */
 const UNAVAILABLE_REPLIES = /^(CLUSTERDOWN|LOADING|READONLY|MASTERDOWN|TRYAGAIN|OOM|BUSY|NOREPLICAS|MOVED|ASK)\b/;
 
 export interface RedisStoreOptions {
@@ -100,32 +105,27 @@ export class RedisStore implements Store {
   }
 
   /**
-   * All or nothing under the cap: which hosts are unknown is read first (one pipelined
-   * round trip), they are admitted together by one script, and only then is anything
+   * All or nothing under the cap: which hosts are unknown is read first (BATCH_CHUNK hosts
+   * per round trip), they are admitted together (see admit()), and only then is anything
    * written, pipelined in chunks of BATCH_CHUNK so each chunk fits the command timeout.
    * Redis cannot make writes spread over cluster slots atomic, so a batch that fails
    * part-way (503) may have been partly recorded; it is never reported accepted.
    */
-  recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): Promise<RecordOutcome> {
-    return this.bounded(async () => {
-      const newestByHost = new Map<string, number>();
-      for (const { host, sample } of entries) newestByHost.set(host, Math.max(newestByHost.get(host) ?? Number.NEGATIVE_INFINITY, sample.timeSec));
-      const hosts = [...newestByHost.keys()];
-      const cutoffSec = windowStart(LONGEST, nowSec);
-      const lasts = await Promise.all(hosts.map((host) => this.client.getBuffer(hostKeys(this.prefix, host).last)));
-      const unknown = new Map<string, number>();
-      hosts.forEach((host, i) => {
-        const last = decodeLast(lasts[i]);
-        if (last === undefined || last.timeSec < cutoffSec) unknown.set(host, newestByHost.get(host) as number);
-      });
-      if (unknown.size > 0 && !(await this.admit(unknown, nowSec))) return 'full';
-    }).then(async (outcome) => {
-      if (outcome === 'full') return outcome;
-      for (let from = 0; from < entries.length; from += BATCH_CHUNK) {
-        await this.bounded(() => this.writeAll(entries.slice(from, from + BATCH_CHUNK), nowSec));
-      }
-      return 'recorded';
+  async recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): Promise<RecordOutcome> {
+    const newestByHost = newestSecByHost(entries);
+    const hosts = [...newestByHost.keys()];
+    const cutoffSec = windowStart(LONGEST, nowSec);
+    const lasts = await this.readLasts(hosts);
+    const unknown = new Map<string, number>();
+    hosts.forEach((host, i) => {
+      const last = lasts[i];
+      if (last === undefined || last.timeSec < cutoffSec) unknown.set(host, newestByHost.get(host) as number);
     });
+    if (unknown.size > 0 && !(await this.admit(unknown, nowSec))) return 'full';
+    for (let from = 0; from < entries.length; from += BATCH_CHUNK) {
+      await this.bounded(() => this.writeAll(entries.slice(from, from + BATCH_CHUNK), nowSec));
+    }
+    return 'recorded';
   }
 
   /**
@@ -135,10 +135,8 @@ export class RedisStore implements Store {
    * so there each command goes on its own and auto-pipelining groups them per node.
    */
   private async writeAll(entries: readonly HostSample[], nowSec: number): Promise<void> {
-    const newestByHost = new Map<string, number>();
-    for (const { host, sample } of entries) newestByHost.set(host, Math.max(newestByHost.get(host) ?? Number.NEGATIVE_INFINITY, sample.timeSec));
     const scores: string[] = [];
-    for (const [host, newestSec] of newestByHost) scores.push(String(newestSec), host);
+    for (const [host, newestSec] of newestSecByHost(entries)) scores.push(String(newestSec), host);
     const client = this.client;
     if (client instanceof Cluster) {
       await Promise.all([
@@ -155,11 +153,61 @@ export class RedisStore implements Store {
     for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
   }
 
-  /** Admits every host of `newestSecByHost` into the hosts set, or none when they do not fit. */
+  /** The newest sample of each host, in the order given, read BATCH_CHUNK hosts at a time, each chunk within the timeout. */
+  private async readLasts(hosts: readonly string[]): Promise<(LastSample | undefined)[]> {
+    const lasts: (LastSample | undefined)[] = [];
+    for (let from = 0; from < hosts.length; from += BATCH_CHUNK) {
+      const keys = hosts.slice(from, from + BATCH_CHUNK).map((host) => hostKeys(this.prefix, host).last);
+      for (const bytes of await this.bounded(() => this.getAll(keys))) lasts.push(decodeLast(bytes));
+    }
+    return lasts;
+  }
+
+  /** One MGET on one Redis. A cluster's keys sit in many slots, so there one GET each, which auto-pipelining groups per node. */
+  private getAll(keys: string[]): Promise<(Buffer | null)[]> {
+    const client = this.client;
+    if (client instanceof Cluster) return Promise.all(keys.map((key) => client.getBuffer(key)));
+    return client.mgetBuffer(...keys);
+  }
+
+  /**
+   * Admits every host of `newestSecByHost` into the hosts set, or none when they do not fit.
+   * ADMIT_CHUNK hosts per script call, each within the timeout. Each call checks the cap and
+   * takes its places atomically, so the cap always holds; when a later call is refused (or
+   * fails), the places the earlier ones took are given back, so a bulk request of 100,000
+   * new hosts is still all or nothing. The give-back is not atomic with other processes: a
+   * host of the refused request that another process records in between keeps its samples
+   * but loses its place (unlisted and uncounted) until it expires. That takes a refusal at
+   * the cap after more than ADMIT_CHUNK new hosts, and the same new host arriving elsewhere
+   * within those milliseconds.
+   */
   private async admit(newestSecByHost: Map<string, number>, nowSec: number): Promise<boolean> {
-    const args = [String(windowStart(LONGEST, nowSec)), String(this.maxHosts)];
-    for (const [host, newestSec] of newestSecByHost) args.push(host, String(newestSec));
-    return (await this.client.servertrackAdmit(this.hostsKey, ...args)) === 1;
+    const head = [this.hostsKey, String(windowStart(LONGEST, nowSec)), String(this.maxHosts)];
+    const hosts = [...newestSecByHost];
+    const taken: string[] = [];
+    try {
+      for (let from = 0; from < hosts.length; from += ADMIT_CHUNK) {
+        const args = [...head];
+        for (const [host, newestSec] of hosts.slice(from, from + ADMIT_CHUNK)) args.push(String(newestSec), host);
+        const [admitted, ...added] = await this.bounded(() => this.client.servertrackAdmit(...args));
+        if (admitted !== 1) {
+          await this.giveBack(taken);
+          return false;
+        }
+        for (const name of added) taken.push(String(name));
+      }
+      return true;
+    } catch (err) {
+      await this.giveBack(taken).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Takes hosts this process admitted out of the hosts set again, ADMIT_CHUNK per call. */
+  private async giveBack(hosts: readonly string[]): Promise<void> {
+    for (let from = 0; from < hosts.length; from += ADMIT_CHUNK) {
+      await this.bounded(() => this.client.zrem(this.hostsKey, ...hosts.slice(from, from + ADMIT_CHUNK)));
+    }
   }
 
   report(host: string, mode: Mode, nowSec: number = this.clock()): Promise<Interval[] | undefined> {
@@ -172,23 +220,23 @@ export class RedisStore implements Store {
     });
   }
 
-  hosts(nowSec: number = this.clock()): Promise<HostSummary[]> {
-    return this.bounded(async () => {
-      const cutoffSec = windowStart(LONGEST, nowSec);
-      const [names] = await Promise.all([
+  async hosts(nowSec: number = this.clock()): Promise<HostSummary[]> {
+    const cutoffSec = windowStart(LONGEST, nowSec);
+    const [names] = await this.bounded(() =>
+      Promise.all([
         this.client.zrangebyscore(this.hostsKey, cutoffSec, '+inf'),
         // Trimming here too keeps the set bounded even when no new host ever arrives.
         this.client.zremrangebyscore(this.hostsKey, '-inf', `(${cutoffSec}`),
-      ]);
-      const lasts = await Promise.all(names.map((host) => this.client.getBuffer(hostKeys(this.prefix, host).last)));
-      const summaries: HostSummary[] = [];
-      names.forEach((host, i) => {
-        const last = decodeLast(lasts[i]);
-        if (last === undefined || last.timeSec < cutoffSec) return;
-        summaries.push({ host, lastSeenSec: last.timeSec, cpuLoad: last.cpuLoad, memLoad: last.memLoad });
-      });
-      return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+      ]),
+    );
+    const lasts = await this.readLasts(names);
+    const summaries: HostSummary[] = [];
+    names.forEach((host, i) => {
+      const last = lasts[i];
+      if (last === undefined || last.timeSec < cutoffSec) return;
+      summaries.push({ host, lastSeenSec: last.timeSec, cpuLoad: last.cpuLoad, memLoad: last.memLoad });
     });
+    return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   }
 
   /**
@@ -227,6 +275,7 @@ export class RedisStore implements Store {
   }
 
   private toStoreError(err: unknown): unknown {
+    if (err instanceof StoreUnavailableError) return err; // from a bounded call inside this one
     if (err instanceof ReplyError && !UNAVAILABLE_REPLIES.test((err as Error).message)) return err;
     const message = err instanceof Error ? err.message : String(err);
     if (this.client.status !== 'ready' && this.connectionError !== undefined) return new StoreUnavailableError(`redis: ${this.connectionError}`);
@@ -249,4 +298,11 @@ export class RedisStore implements Store {
       );
     });
   }
+}
+
+/** Each host of `entries` once, at the time of its newest sample, in order of first appearance. */
+function newestSecByHost(entries: readonly HostSample[]): Map<string, number> {
+  const newest = new Map<string, number>();
+  for (const { host, sample } of entries) newest.set(host, Math.max(newest.get(host) ?? Number.NEGATIVE_INFINITY, sample.timeSec));
+  return newest;
 }

@@ -40,15 +40,18 @@ export interface HostSummary {
 /*
  * The host cap (SERVERTRACK_MAX_HOSTS), which every Store implements the same way:
  *
- *   - a host takes a place from its first recorded sample until it is forgotten (forget()),
- *     or expires: its newest sample has left the last_day window;
- *   - record() of a new host while maxHosts places are taken answers 'full'; known hosts,
- *     expired ones still held included, always record;
- *   - recordBatch() is all or nothing: if its distinct new hosts do not all fit it answers
- *     'full' and records none of its entries. A networked store must check and write in one
- *     atomic step (say one script), or two concurrent batches could both pass the check;
- *   - an expired host that no sweep has dropped yet must not block a new one: when full,
- *     a store reclaims expired places before answering 'full'.
+ *   - a host is live from its first recorded sample until it is forgotten (forget()), or
+ *     expires: its newest sample has left the last_day window. Only live hosts take places;
+ *   - a write fits when the live hosts plus its distinct hosts that are not live come to at
+ *     most maxHosts. An expired host is not live whether or not a sweep has dropped it yet:
+ *     a write to it needs a place like a new host's, and its old place counts as free (so a
+ *     record() of it alone always fits). When and whether a store sweeps never changes an
+ *     answer: when full, a store reclaims expired places before answering 'full';
+ *   - record() that does not fit answers 'full'; a live host always records;
+ *   - recordBatch() is all or nothing: if it does not fit it answers 'full' and records none
+ *     of its entries, and if it answers 'recorded' every entry is recorded. A networked store
+ *     must check and admit in one atomic step (say one script), or two concurrent batches
+ *     could both pass the check.
  */
 export interface Store {
   /** Most hosts held at once; a write that would add more answers 'full'. */

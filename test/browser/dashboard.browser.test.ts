@@ -13,6 +13,7 @@ const HOST_SCREENSHOT_PATH = path.join(ROOT_DIR, 'docs', 'dashboard-host.png');
 const CPU_RGB: [number, number, number] = [0x1d, 0x4e, 0xd8];
 const MEMORY_RGB: [number, number, number] = [0xb4, 0x53, 0x09];
 const TOKEN = 's3cret-token';
+const TOKEN_LABEL = 'Token (SERVERTRACK_READ_TOKEN or SERVERTRACK_TOKEN on the server)';
 
 /**
  * A fleet with a day of history: web hosts reporting now, with a gap in web-02's last hour,
@@ -265,7 +266,7 @@ describe('the dashboard in Chromium', () => {
       await dialog.waitFor({ state: 'visible' });
       expect(await page.locator('#token-reason').textContent()).toBe('This server only answers requests that carry its token.');
 
-      await page.getByRole('textbox', { name: 'Token (SERVERTRACK_TOKEN on the server)' }).fill(TOKEN);
+      await page.getByRole('textbox', { name: TOKEN_LABEL }).fill(TOKEN);
       await page.getByRole('button', { name: 'Use token' }).click();
 
       await page.locator('tr[data-host="web-01"]').waitFor();
@@ -292,11 +293,50 @@ describe('the dashboard in Chromium', () => {
 
       await page.getByRole('dialog', { name: 'Access token' }).waitFor({ state: 'visible' });
       expect(await page.locator('#token-reason').textContent()).toBe('The saved token was not accepted. Enter the current one.');
-      await page.getByRole('textbox', { name: 'Token (SERVERTRACK_TOKEN on the server)' }).fill(TOKEN);
+      await page.getByRole('textbox', { name: TOKEN_LABEL }).fill(TOKEN);
       await page.getByRole('button', { name: 'Use token' }).click();
 
       await page.locator('tr[data-host="web-01"]').waitFor();
       expect(await page.evaluate(() => localStorage.getItem('servertrack.token'))).toBe(TOKEN);
+    });
+  });
+
+  describe('when the server has scoped tokens', () => {
+    const READ_TOKEN = 'grafana-and-dashboards';
+    const INGEST_TOKEN = 'agents-only';
+
+    beforeEach(async () => {
+      server = await startDashboardServer({ authTokens: [TOKEN], readTokens: [READ_TOKEN], ingestTokens: [INGEST_TOKEN] });
+      await postSamples(server.baseUrl, [{ host: 'web-01', cpuload: 12.5, memload: 40.1 }], INGEST_TOKEN);
+    });
+
+    it('works with a read token: the fleet, and a host with its three charts', async () => {
+      await page.goto(server!.baseUrl);
+      await page.getByRole('dialog', { name: 'Access token' }).waitFor({ state: 'visible' });
+      await page.getByRole('textbox', { name: TOKEN_LABEL }).fill(READ_TOKEN);
+      await page.getByRole('button', { name: 'Use token' }).click();
+
+      await page.locator('tr[data-host="web-01"] td.spark[data-samples]').waitFor();
+      expect((await fleetRows(page))[0].slice(0, 1)).toEqual(['web-01']);
+      await page.getByRole('link', { name: 'web-01' }).click();
+      await page.waitForFunction(() => document.querySelectorAll('#host-view figure[data-samples]').length === 3);
+      expect(await page.locator('[data-field="cpuload"]').textContent()).toBe('12.5 %');
+      expect(await page.evaluate(() => localStorage.getItem('servertrack.token'))).toBe(READ_TOKEN);
+      expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    });
+
+    it('asks again, naming the missing read scope, when given an ingest token', async () => {
+      await page.goto(server!.baseUrl);
+      await page.evaluate((token) => localStorage.setItem('servertrack.token', token), INGEST_TOKEN);
+      await page.reload();
+
+      await page.getByRole('dialog', { name: 'Access token' }).waitFor({ state: 'visible' });
+      expect(await page.locator('#token-reason').textContent()).toBe(
+        'The saved token may not read (it lacks the read scope). Enter a read token or a full one.',
+      );
+      await page.getByRole('textbox', { name: TOKEN_LABEL }).fill(READ_TOKEN);
+      await page.getByRole('button', { name: 'Use token' }).click();
+      await page.locator('tr[data-host="web-01"]').waitFor();
     });
   });
 

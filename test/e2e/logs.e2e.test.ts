@@ -29,10 +29,11 @@ describe('the logs of the built server', () => {
       expect(await server.exited).toBe(0);
       const lines = jsonLines(server.output());
       const access = lines.filter((line) => line.msg === 'request');
-      expect(access.map(({ level, method, path, status }) => ({ level, method, path, status }))).toEqual([
-        { level: 20, method: 'POST', path: '/perf/web-01', status: 201 },
-        { level: 20, method: 'POST', path: '/perf/web-01', status: 401 },
-        { level: 20, method: 'GET', path: '/metrics', status: 200 },
+      expect(access.map(({ level, method, path, status, error }) => ({ level, method, path, status, error }))).toEqual([
+        { level: 20, method: 'POST', path: '/perf/web-01', status: 201, error: undefined },
+        { level: 20, method: 'POST', path: '/perf/web-01', status: 401, error: 'bearer token is not valid' },
+        // A token in the query string is refused (no route reads one) and named without its value.
+        { level: 20, method: 'GET', path: '/metrics', status: 400, error: 'unknown query parameter "token"; this route takes none' },
       ]);
       expect(lines.map((line) => line.msg)).toEqual([
         expect.stringMatching(/^servertrack listening on /),

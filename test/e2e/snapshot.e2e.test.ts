@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { loadSnapshot } from '../../src/snapshot/loader';
+import { HostStore } from '../../src/store/host-store';
 import { ServerProcess, buildServer, startServerProcess } from '../helpers/server-process';
 import { TempFolder, tempFolder } from '../helpers/snapshot-files';
 
@@ -107,6 +109,24 @@ describe('snapshots with the built server as a real process', () => {
     });
   });
 
+  describe('when stopped with SIGHUP (the terminal or ssh session that started it closed)', () => {
+    it('stops as on SIGTERM, naming the signal, and writes the sample to the snapshot', async () => {
+      const server = await start();
+      const nowSec = Math.floor(Date.now() / 1000);
+      await post(server, 'web-01', 12.5, 40.1, nowSec);
+
+      expect(await stop(server, 'SIGHUP')).toBe(0);
+      expect(logLines(server).slice(2)).toEqual([
+        expect.objectContaining({ msg: 'stopping: finishing in-flight requests', signal: 'SIGHUP' }),
+        expect.objectContaining({ msg: 'snapshot written', path: file, hosts: 1 }),
+        expect.objectContaining({ msg: 'stopped' }),
+      ]);
+      const saved = new HostStore({ clock: () => nowSec });
+      expect(loadSnapshot(file, saved, nowSec)).toMatchObject({ hosts: 1, droppedHosts: 0 });
+      expect(saved.hosts(nowSec)).toEqual([{ host: 'web-01', lastSeenSec: nowSec, cpuLoad: 12.5, memLoad: 40.1 }]);
+    });
+  });
+
   describe('when SIGTERM arrives while a request is in flight', () => {
     it('finishes the request first and keeps its sample in the snapshot', async () => {
       const first = await start();
@@ -159,7 +179,7 @@ describe('snapshots with the built server as a real process', () => {
       const crashing = await start({
         SERVERTRACK_SNAPSHOT_INTERVAL: '1',
         NODE_OPTIONS: `--require ${CRASH_PRELOAD}`,
-        SERVERTRACK_TEST_CRASH_AT: crashAt,
+        CRASH_IN_SNAPSHOT_AT: crashAt,
       });
       // New hosts keep arriving until the first interval snapshot kills the process.
       for (let h = 0; crashing.child.exitCode === null && crashing.child.signalCode === null; h++) {

@@ -1,12 +1,13 @@
 /*
  * Random strings and values at every request parser (decimal, load, host, time, mode, fill,
  * a whole sample): each either returns a value inside its contract or throws an HttpError
- * 400 with one of its documented messages. Never another exception, never a value outside
+ * 400 with one of its documented messages, showing the value it refused (show-value.ts). Never another exception, never a value outside
  * the contract. Fixed seed and bounded runs, so a failure replays exactly.
  */
 import fc from 'fast-check';
 import { parseDecimal } from '../../src/http/decimal';
 import { HttpError } from '../../src/http/errors';
+import { showValue } from '../../src/http/show-value';
 import { parseFill, parseHost, parseIsoSeconds, parseLoad, parseMode, parseSample, parseTime } from '../../src/http/validate';
 import { LONGEST, MODES, windowStart } from '../../src/store/modes';
 import { bucketStart } from '../../src/store/time';
@@ -68,7 +69,8 @@ describe('parsers under random input', () => {
           expect(result.value).toBeLessThanOrEqual(100);
           expect(Object.is(result.value, -0)).toBe(false);
         } else {
-          expect(['cpuload is required', 'cpuload must be sent once', 'cpuload must be a decimal number from 0 to 100']).toContain(result.error);
+          const shown = `, got ${showValue(raw)}`;
+          expect(['cpuload is required', `cpuload must be sent once${shown}`, `cpuload must be a decimal number from 0 to 100${shown}`]).toContain(result.error);
         }
       }),
     );
@@ -87,7 +89,7 @@ describe('parsers under random input', () => {
             "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit",
             "host must not contain an empty label ('..')",
             "host must not end with '.' (an empty label)",
-          ]).toContain(result.error);
+          ].map((rule) => `${rule}, got ${showValue(raw)}`)).toContain(result.error);
         }
       }),
     );
@@ -112,6 +114,7 @@ describe('parsers under random input', () => {
           expect(result.value).toBeLessThanOrEqual(NOW_SEC);
         } else {
           expect(result.error).toMatch(/^time /);
+          expect(result.error.endsWith(`, got ${showValue(raw)}`)).toBe(true);
         }
       }),
     );
@@ -121,9 +124,10 @@ describe('parsers under random input', () => {
     check(
       fc.property(fc.oneof(text('last_minutehoudayrefs01'), fc.jsonValue()), (raw) => {
         const mode = outcome(() => parseMode(raw));
-        expect('value' in mode ? MODES.includes(mode.value) : mode.error === 'mode must be one of last_minute, last_hour, last_day').toBe(true);
+        const shown = `, got ${showValue(raw)}`;
+        expect('value' in mode ? MODES.includes(mode.value) : mode.error === `mode must be one of last_minute, last_hour, last_day${shown}`).toBe(true);
         const fill = outcome(() => parseFill(raw));
-        expect('value' in fill ? typeof fill.value === 'boolean' : fill.error === 'fill must be true or false').toBe(true);
+        expect('value' in fill ? typeof fill.value === 'boolean' : fill.error === `fill must be true or false${shown}`).toBe(true);
       }),
     );
   });

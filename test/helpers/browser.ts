@@ -46,6 +46,8 @@ export interface DashboardServer {
 export interface DashboardServerOptions {
   store?: HostStore;
   authTokens?: string[];
+  ingestTokens?: string[];
+  readTokens?: string[];
   port?: number; // 0 (a free one) unless a test restarts a server where the page expects it
 }
 
@@ -61,7 +63,7 @@ export async function startDashboardServer(options: DashboardServerOptions = {})
     setHeader('Content-Security-Policy', STRICT_CSP);
     next();
   });
-  app.use(createApp({ store, clock: systemClock, authTokens: options.authTokens }));
+  app.use(createApp({ store, clock: systemClock, authTokens: options.authTokens, ingestTokens: options.ingestTokens, readTokens: options.readTokens }));
   const host = networkAddress();
   const server: Server = app.listen(options.port ?? 0, host);
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 /*
  * Preloaded into the server with NODE_OPTIONS=--require: kills the process with SIGKILL in
  * the middle of its next snapshot write, the way a crash or the OOM killer would, with no
- * test hook in the server itself. SERVERTRACK_TEST_CRASH_AT picks the moment:
+ * test hook in the server itself. CRASH_IN_SNAPSHOT_AT picks the moment:
  *   write   after the first chunk reached the temporary file
  *   rename  when the complete temporary file is about to replace the snapshot
  */
@@ -10,7 +10,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fsp = require('node:fs/promises');
 
-const crashAt = process.env.SERVERTRACK_TEST_CRASH_AT;
+const crashAt = process.env.CRASH_IN_SNAPSHOT_AT;
 const realOpen = fsp.open;
 const realRename = fsp.rename;
 

@@ -5,9 +5,10 @@
  * JSON Schema 2020-12 dialect, which is the dialect of OpenAPI 3.1 schema objects.
  *
  * What OpenAPI cannot state per operation is checked against named shared responses:
- * a method a path does not serve gets MethodNotAllowed (405), OPTIONS gets 204 with Allow,
+ * a method a path does not serve gets MethodNotAllowed (405), OPTIONS gets 204 with Allow
+ * (or, for a CORS preflight, 204 with Access-Control-Allow-Methods),
  * a path no template fits gets NotFound (404), and any /perf or /metrics request may be
- * refused with Unauthorized (401) before routing.
+ * refused with Unauthorized (401) or Forbidden (403, a token outside its scope) before routing.
  */
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -82,11 +83,13 @@ export class OpenApiContract {
       response.path,
     );
     const shared = (name: string): string => {
-      this.checkResponse(`#/components/responses/${name}`, this.resolve(`#/components/responses/${name}`), response, where);
+      // A HEAD answer has the headers of the GET one, and no body.
+      const headOnly = response.method === 'HEAD';
+      this.checkResponse(`#/components/responses/${name}`, this.resolve(`#/components/responses/${name}`), response, where, headOnly);
       return name;
     };
-    const refusedBeforeRouting = response.status === 401 && /^\/(perf|metrics)(\/|$)/i.test(response.path);
-    if (refusedBeforeRouting) return shared('Unauthorized');
+    const refusedBeforeRouting = (response.status === 401 || response.status === 403) && /^\/(perf|metrics)(\/|$)/i.test(response.path);
+    if (refusedBeforeRouting) return shared(response.status === 401 ? 'Unauthorized' : 'Forbidden');
     if (route === undefined) {
       if (this.isStaticFile(response)) return 'static file';
       if (response.status !== 404) throw new Error(`${where}: no documented path fits, so only 404 is expected`);
@@ -95,6 +98,8 @@ export class OpenApiContract {
     const openApiPath = this.templates.find((t) => t.route === route)?.openApiPath as string;
     const operations = new Map(this.operations(openApiPath));
     const method = response.method.toLowerCase();
+    // A CORS preflight (SERVERTRACK_CORS_ORIGINS set) is answered by the cors middleware, not the route.
+    if (method === 'options' && response.status === 204 && response.headers['access-control-allow-methods'] !== undefined) return 'CORS preflight';
     if (method === 'options' && !operations.has('options')) {
       if (response.status !== 204 || typeof response.headers.allow !== 'string') throw new Error(`${where}: OPTIONS must answer 204 with Allow`);
       return 'OPTIONS';

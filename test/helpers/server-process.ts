@@ -23,10 +23,18 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
+/**
+ * This process's environment minus the test runner's own SERVERTRACK_TEST_ settings, which
+ * the server would refuse as unknown settings.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SERVERTRACK_TEST_')));
+}
+
 export function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: ROOT_DIR,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { ...inheritedEnv(), PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -137,6 +137,26 @@ describe('access logs', () => {
     ]);
   });
 
+  it('carry the client address, and for a 4xx the error message the client got', async () => {
+    const log = memoryLogger('debug');
+    const app = createApp({ clock: fakeClock(T0_SEC), logger: log.logger });
+    await request(app).post('/perf/web-01').type('form').send('cpuload=5%&memload=2').expect(400);
+    await request(app).get('/perf/nobody/last_hour').expect(404);
+    await request(app).put('/perf').expect(405);
+    await request(app).get('/nothing').expect(404);
+    await request(app).get('/perf').expect(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = log.lines().map(({ status, remoteAddress, error }) => ({ status, remoteAddress, error }));
+    const client = expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    expect(lines).toEqual([
+      { status: 400, remoteAddress: client, error: 'cpuload must be a decimal number from 0 to 100, got "5%"' },
+      { status: 404, remoteAddress: client, error: "host 'nobody' is not known" },
+      { status: 405, remoteAddress: client, error: 'method PUT is not allowed here; allowed: GET, HEAD, POST, OPTIONS' },
+      { status: 404, remoteAddress: client, error: 'no route for GET /nothing' },
+      { status: 200, remoteAddress: client, error: undefined },
+    ]);
+  });
+
   it('are not written at info', async () => {
     const log = memoryLogger('info');
     const app = createApp({ clock: fakeClock(T0_SEC), logger: log.logger });

@@ -1,4 +1,7 @@
-import { authFailure, bearerAuth, isBearerToken, tokenMatcher } from '../../src/http/auth';
+import { SCOPE_BITS, authFailure, bearerAuth, isBearerToken, scopeNeeded, tokenMatcher } from '../../src/http/auth';
+
+const NONE = { full: [], ingest: [], read: [] };
+const { read: READ, ingest: INGEST, full: FULL } = SCOPE_BITS;
 
 describe('isBearerToken', () => {
   it.each(['a', 'abc123', 'A-Z.a_z~0+9/', 'dG9rZW4=', 'dG9rZW4==', 'x'.repeat(500)])('accepts %j', (token) => {
@@ -11,27 +14,55 @@ describe('isBearerToken', () => {
 });
 
 describe('tokenMatcher', () => {
-  const matches = tokenMatcher(['alpha-1', 'beta-2']);
+  const grantsOf = tokenMatcher({ full: ['alpha-1', 'beta-2'], ingest: ['agent', 'both'], read: ['reader', 'both'] });
 
-  it('matches every configured token', () => {
-    expect(matches('alpha-1')).toBe(true);
-    expect(matches('beta-2')).toBe(true);
+  it('grants every scope to every full token', () => {
+    expect(grantsOf('alpha-1')).toBe(READ | INGEST | FULL);
+    expect(grantsOf('beta-2')).toBe(READ | INGEST | FULL);
   });
 
-  it.each(['', 'alpha', 'alpha-1x', 'ALPHA-1', ' alpha-1', 'beta-2 '])('does not match %j', (presented) => {
-    expect(matches(presented)).toBe(false);
+  it('grants an ingest token ingest, a read token read, and a token in both lists both', () => {
+    expect([grantsOf('agent'), grantsOf('reader'), grantsOf('both')]).toEqual([INGEST, READ, INGEST | READ]);
+  });
+
+  it.each(['', 'alpha', 'alpha-1x', 'ALPHA-1', ' alpha-1', 'beta-2 ', 'agent2'])('grants nothing to %j', (presented) => {
+    expect(grantsOf(presented)).toBe(0);
+  });
+});
+
+describe('scopeNeeded', () => {
+  it.each([
+    ['POST', INGEST],
+    ['GET', READ],
+    ['HEAD', READ],
+    ['DELETE', FULL],
+    ['PUT', FULL],
+    ['PATCH', FULL],
+    ['OPTIONS', READ | INGEST | FULL],
+  ])('%s needs scope bits %i', (method, bits) => {
+    expect(scopeNeeded(method)).toBe(bits);
   });
 });
 
 describe('authFailure', () => {
-  const matches = tokenMatcher(['alpha-1']);
+  const grantsOf = tokenMatcher({ ...NONE, full: ['alpha-1'], read: ['reader'] });
 
   it('grants access for the right token', () => {
-    expect(authFailure('Bearer alpha-1', matches)).toBeUndefined();
+    expect(authFailure('Bearer alpha-1', grantsOf, 'DELETE')).toBeUndefined();
+    expect(authFailure('Bearer reader', grantsOf, 'GET')).toBeUndefined();
+  });
+
+  it('answers a valid token outside its scope with 403 naming the scope', () => {
+    const failure = authFailure('Bearer reader', grantsOf, 'POST');
+    expect({ status: failure?.status, message: failure?.message, headers: failure?.headers }).toEqual({
+      status: 403,
+      message: 'this token may not record samples: it lacks the ingest scope',
+      headers: { 'WWW-Authenticate': 'Bearer realm="servertrack", error="insufficient_scope", scope="ingest"' },
+    });
   });
 
   it('answers an empty header like a missing one', () => {
-    const failure = authFailure('', matches);
+    const failure = authFailure('', grantsOf, 'GET');
     expect({ status: failure?.status, message: failure?.message, headers: failure?.headers }).toEqual({
       status: 401,
       message: 'Authorization: Bearer <token> is required',
@@ -42,6 +73,6 @@ describe('authFailure', () => {
 
 describe('bearerAuth', () => {
   it('refuses to build without a token, so it can never guard with an empty list', () => {
-    expect(() => bearerAuth([])).toThrow('bearerAuth needs at least one token');
+    expect(() => bearerAuth(NONE)).toThrow('bearerAuth needs at least one token');
   });
 });

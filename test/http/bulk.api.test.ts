@@ -103,33 +103,38 @@ describe('POST /perf (bulk)', () => {
 
   describe('when an entry is invalid', () => {
     it.each([
-      ['a number', 5, 'entry must be a JSON object with host, cpuload and memload'],
-      ['an array', [1, 2], 'entry must be a JSON object with host, cpuload and memload'],
-      ['null', null, 'entry must be a JSON object with host, cpuload and memload'],
+      ['a number', 5, 'entry must be a JSON object with host, cpuload and memload, got 5'],
+      ['an array', [1, 2], 'entry must be a JSON object with host, cpuload and memload, got [1,2]'],
+      ['null', null, 'entry must be a JSON object with host, cpuload and memload, got null'],
       ['no host', { cpuload: 1, memload: 2 }, 'host is required'],
       [
         'a bad host',
         { host: 'web 01', cpuload: 1, memload: 2 },
-        "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit",
+        `host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit, got "web 01"`,
       ],
-      ['an empty label', { host: 'a..b', cpuload: 1, memload: 2 }, "host must not contain an empty label ('..')"],
+      [
+        'a host that is a number',
+        { host: 7, cpuload: 1, memload: 2 },
+        "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit, got 7",
+      ],
+      ['an empty label', { host: 'a..b', cpuload: 1, memload: 2 }, `host must not contain an empty label ('..'), got "a..b"`],
       ['no cpuload', { host: 'web-02', memload: 2 }, 'cpuload is required'],
-      ['a memload over 100', { host: 'web-02', cpuload: 1, memload: 100.5 }, 'memload must be a decimal number from 0 to 100'],
-      ['a hex cpuload', { host: 'web-02', cpuload: '0x10', memload: 2 }, 'cpuload must be a decimal number from 0 to 100'],
+      ['a memload over 100', { host: 'web-02', cpuload: 1, memload: 100.5 }, 'memload must be a decimal number from 0 to 100, got 100.5'],
+      ['a hex cpuload', { host: 'web-02', cpuload: '0x10', memload: 2 }, 'cpuload must be a decimal number from 0 to 100, got "0x10"'],
       [
         'a time too far ahead',
         { host: 'web-02', cpuload: 1, memload: 2, time: T0_SEC + 61 },
-        'time is more than 60 s in the future; it must be epoch seconds (epoch milliseconds are too far in the future)',
+        `time is more than 60 s in the future; it must be epoch seconds (epoch milliseconds are too far in the future), got ${T0_SEC + 61}`,
       ],
       [
         'a time out of the day window',
         { host: 'web-02', cpuload: 1, memload: 2, time: '2026-11-26T14:59:59Z' },
-        'time is older than the last_day window (the current hour and the 23 before it)',
+        'time is older than the last_day window (the current hour and the 23 before it), got "2026-11-26T14:59:59Z"',
       ],
       [
         'a time without a zone',
         { host: 'web-02', cpuload: 1, memload: 2, time: '2026-11-27T14:05:00' },
-        'time must be epoch seconds or an ISO-8601 date-time with a zone (Z or ±hh:mm)',
+        'time must be epoch seconds or an ISO-8601 date-time with a zone (Z or ±hh:mm), got "2026-11-27T14:05:00"',
       ],
     ])('rejects the whole batch when one entry has %s, naming its index', async (_kind, entry, error) => {
       const { app } = testApp();
@@ -151,7 +156,7 @@ describe('POST /perf (bulk)', () => {
           error: '2 of 3 samples are invalid; none was recorded',
           details: [
             { index: 0, error: 'memload is required' },
-            { index: 2, error: 'entry must be a JSON object with host, cpuload and memload' },
+            { index: 2, error: 'entry must be a JSON object with host, cpuload and memload, got "web-03"' },
           ],
         });
       await request(app).get('/perf').expect(200, []);
@@ -163,7 +168,7 @@ describe('POST /perf (bulk)', () => {
       const res = await request(app).post('/perf').send(entries).expect(400);
       expect(res.body).toEqual({
         error: '25 of 25 samples are invalid (the first 20 are listed); none was recorded',
-        details: Array.from({ length: 20 }, (_, index) => ({ index, error: 'memload must be a decimal number from 0 to 100' })),
+        details: Array.from({ length: 20 }, (_, index) => ({ index, error: 'memload must be a decimal number from 0 to 100, got 101' })),
       });
       await request(app).get('/perf').expect(200, []);
     });
@@ -175,7 +180,7 @@ describe('POST /perf (bulk)', () => {
         error: '2 of 3 samples are invalid; none was recorded',
         details: [
           { index: 2, error: 'line is not valid JSON' },
-          { index: 4, error: 'cpuload must be a decimal number from 0 to 100' },
+          { index: 4, error: 'cpuload must be a decimal number from 0 to 100, got -1' },
         ],
       });
       await request(app).get('/perf').expect(200, []);

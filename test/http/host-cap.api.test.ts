@@ -1,5 +1,6 @@
 import request from '../helpers/api-request';
-import { T0_SEC, postSample, testApp, visibleState } from '../helpers/test-app';
+import { memoryLogger } from '../helpers/memory-logger';
+import { T0_SEC, TestAppOptions, postSample, testApp, visibleState } from '../helpers/test-app';
 import { storedHostCount } from '../helpers/test-store';
 
 const FULL_MESSAGE =
@@ -9,8 +10,8 @@ const BATCH_MESSAGE =
 const DAY_SEC = 86_400;
 
 /** An app whose store holds at most two hosts, already holding web-1 and web-2. */
-async function fullApp(): Promise<ReturnType<typeof testApp>> {
-  const tracked = testApp(T0_SEC, { maxHosts: 2 });
+async function fullApp(options: Omit<TestAppOptions, 'maxHosts'> = {}): Promise<ReturnType<typeof testApp>> {
+  const tracked = testApp(T0_SEC, { ...options, maxHosts: 2 });
   await postSample(tracked.app, 'web-1', { cpuload: '1', memload: '2' }).expect(201);
   await postSample(tracked.app, 'web-2', { cpuload: '3', memload: '4' }).expect(201);
   return tracked;
@@ -91,6 +92,67 @@ describe('host cap (SERVERTRACK_MAX_HOSTS)', () => {
           { host: 'web-1', cpuload: 10, memload: 10 },
         ])
         .expect(201, { accepted: 2 });
+    });
+  });
+
+  describe('visibility while the cap refuses writes', () => {
+    const WARNING = {
+      level: 40,
+      maxHosts: 2,
+      msg: 'host limit reached: samples for new hosts are refused; raise SERVERTRACK_MAX_HOSTS or DELETE /perf/{host} for hosts no longer needed',
+    };
+
+    async function rejectionsCounted(app: Parameters<typeof request>[0]): Promise<string[]> {
+      const res = await request(app).get('/metrics').expect(200);
+      return res.text.split('\n').filter((line) => line.includes('servertrack_host_limit_rejections_total'));
+    }
+
+    it('counts each refused request, a bulk one once, in servertrack_host_limit_rejections_total', async () => {
+      const { app } = await fullApp();
+      expect(await rejectionsCounted(app)).toEqual([
+        '# HELP servertrack_host_limit_rejections_total Requests refused with 503 because the host cap (SERVERTRACK_MAX_HOSTS) was reached; a refused bulk request counts once, whatever its samples',
+        '# TYPE servertrack_host_limit_rejections_total counter',
+        'servertrack_host_limit_rejections_total 0',
+      ]);
+      await postSample(app, 'web-3', { cpuload: '1', memload: '2' }).expect(503);
+      await postSample(app, 'web-4', { cpuload: '1', memload: '2' }).expect(503);
+      await request(app)
+        .post('/perf')
+        .send([
+          { host: 'web-5', cpuload: 1, memload: 1 },
+          { host: 'web-6', cpuload: 1, memload: 1 },
+        ])
+        .expect(503);
+      await postSample(app, 'web-1', { cpuload: '1', memload: '2' }).expect(201);
+      expect((await rejectionsCounted(app)).at(-1)).toBe('servertrack_host_limit_rejections_total 3');
+    });
+
+    it('logs one warning at the first refusal, then at most one a minute, counting the refusals in between', async () => {
+      const log = memoryLogger('info');
+      const { app, clock } = await fullApp({ logger: log.logger });
+      await postSample(app, 'web-3', { cpuload: '1', memload: '2' }).expect(503);
+      expect(log.lines()).toEqual([expect.objectContaining({ ...WARNING, refusedRequests: 1 })]);
+
+      clock.advance(30);
+      await postSample(app, 'web-4', { cpuload: '1', memload: '2' }).expect(503);
+      await request(app).post('/perf').send([{ host: 'web-5', cpuload: 1, memload: 1 }]).expect(503);
+      clock.advance(29);
+      await postSample(app, 'web-6', { cpuload: '1', memload: '2' }).expect(503);
+      expect(log.lines()).toHaveLength(1);
+
+      clock.advance(1);
+      await postSample(app, 'web-7', { cpuload: '1', memload: '2' }).expect(503);
+      expect(log.lines()).toEqual([
+        expect.objectContaining({ ...WARNING, refusedRequests: 1 }),
+        expect.objectContaining({ ...WARNING, refusedRequests: 4 }),
+      ]);
+    });
+
+    it('logs nothing while writes fit', async () => {
+      const log = memoryLogger('info');
+      const { app } = await fullApp({ logger: log.logger });
+      await postSample(app, 'web-1', { cpuload: '1', memload: '2' }).expect(201);
+      expect(log.lines()).toEqual([]);
     });
   });
 });

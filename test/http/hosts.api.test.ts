@@ -55,7 +55,7 @@ describe('DELETE /perf/:host', () => {
 
   it('answers 400 for an invalid host', async () => {
     const { app } = testApp();
-    await request(app).delete('/perf/a..b').expect(400, { error: "host must not contain an empty label ('..')" });
+    await request(app).delete('/perf/a..b').expect(400, { error: `host must not contain an empty label ('..'), got "a..b"` });
   });
 
   it('lets a forgotten host start again from empty', async () => {

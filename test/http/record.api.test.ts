@@ -92,18 +92,33 @@ describe('POST /perf/:host', () => {
         await postSample(app, 'web-01', { cpuload: '7', memload: '8' }).expect(201);
         const before = await visibleState(app, 'web-01');
         await postSample(app, 'web-01', { cpuload: raw, memload: '40' }).expect(400, {
-          error: 'cpuload must be a decimal number from 0 to 100',
+          error: `cpuload must be a decimal number from 0 to 100, got ${JSON.stringify(raw)}`,
         });
         expect(await visibleState(app, 'web-01')).toEqual(before);
       },
     );
 
-    it.each([true, null, [1], { value: 1 }])('rejects the JSON value %j for memload', async (raw) => {
+    it('shows the value as sent, as in the issue: 5%', async () => {
       const { app } = testApp();
+      await postSample(app, 'web-01', { cpuload: '5%', memload: '40' }).expect(400, {
+        error: 'cpuload must be a decimal number from 0 to 100, got "5%"',
+      });
+    });
+
+    it('shows a long value cut to its first 40 characters, marked with …', async () => {
+      const { app } = testApp();
+      await postSample(app, 'web-01', { cpuload: '9'.repeat(1000), memload: '40' }).expect(400, {
+        error: `cpuload must be a decimal number from 0 to 100, got "${'9'.repeat(39)}…`,
+      });
+    });
+
+    it.each([true, null, [1], { value: 1 }])('rejects the JSON value %j for memload, showing it', async (raw) => {
+      const { app } = testApp();
+      const rule = Array.isArray(raw) ? 'memload must be sent once' : 'memload must be a decimal number from 0 to 100';
       await request(app)
         .post('/perf/web-01')
         .send({ cpuload: 1, memload: raw })
-        .expect(400, { error: Array.isArray(raw) ? 'memload must be sent once' : 'memload must be a decimal number from 0 to 100' });
+        .expect(400, { error: `${rule}, got ${JSON.stringify(raw)}` });
       await request(app).get('/perf').expect(200, []);
     });
 
@@ -122,7 +137,7 @@ describe('POST /perf/:host', () => {
         .post('/perf/web-01')
         .type('form')
         .send('cpuload=1&cpuload=2&memload=3')
-        .expect(400, { error: 'cpuload must be sent once' });
+        .expect(400, { error: 'cpuload must be sent once, got ["1","2"]' });
       await request(app).get('/perf').expect(200, []);
     });
 
@@ -169,7 +184,7 @@ describe('POST /perf/:host', () => {
     ])('rejects a time %s, saying epoch seconds are expected', async (_kind, time) => {
       const { app } = testApp();
       await postSample(app, 'web-01', { cpuload: '1', memload: '2', time }).expect(400, {
-        error: 'time is more than 60 s in the future; it must be epoch seconds (epoch milliseconds are too far in the future)',
+        error: `time is more than 60 s in the future; it must be epoch seconds (epoch milliseconds are too far in the future), got "${time}"`,
       });
       await request(app).get('/perf').expect(200, []);
     });
@@ -185,7 +200,7 @@ describe('POST /perf/:host', () => {
     it('rejects a time whose hour has left the day window', async () => {
       const { app } = testApp();
       await postSample(app, 'web-01', { cpuload: '1', memload: '2', time: '2026-11-26T14:59:59Z' }).expect(400, {
-        error: 'time is older than the last_day window (the current hour and the 23 before it)',
+        error: 'time is older than the last_day window (the current hour and the 23 before it), got "2026-11-26T14:59:59Z"',
       });
       await request(app).get('/perf').expect(200, []);
     });
@@ -193,7 +208,7 @@ describe('POST /perf/:host', () => {
     it.each(['', 'yesterday', '2026-11-27T14:05:00', 'Infinity', '0x10'])('rejects the time %j', async (time) => {
       const { app } = testApp();
       await postSample(app, 'web-01', { cpuload: '1', memload: '2', time }).expect(400, {
-        error: 'time must be epoch seconds or an ISO-8601 date-time with a zone (Z or ±hh:mm)',
+        error: `time must be epoch seconds or an ISO-8601 date-time with a zone (Z or ±hh:mm), got ${JSON.stringify(time)}`,
       });
       await request(app).get('/perf').expect(200, []);
     });
@@ -215,14 +230,15 @@ describe('POST /perf/:host', () => {
       await postSample(app, 'h'.repeat(253), { cpuload: '1', memload: '2' }).expect(201);
     });
 
-    const badCharacters = "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit";
+    const badCharacters = "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit, got";
     it.each([
-      ['254 characters', 'h'.repeat(254), badCharacters],
-      ['a leading dash', '-web', badCharacters],
-      ['an encoded slash', 'web%2F01', badCharacters],
-      ['an encoded space', 'web%2001', badCharacters],
-      ['a colon', 'web:01', badCharacters],
-      ['an empty label', 'a..b', "host must not contain an empty label ('..')"],
+      ['254 characters', 'h'.repeat(254), `${badCharacters} "${'h'.repeat(39)}…`],
+      ['a leading dash', '-web', `${badCharacters} "-web"`],
+      ['an encoded slash, shown decoded', 'web%2F01', `${badCharacters} "web/01"`],
+      ['an encoded space, shown decoded', 'web%2001', `${badCharacters} "web 01"`],
+      ['an encoded quote and newline, shown decoded and escaped', 'web%22%0A', `${badCharacters} "web\\"\\n"`],
+      ['a colon', 'web:01', `${badCharacters} "web:01"`],
+      ['an empty label', 'a..b', `host must not contain an empty label ('..'), got "a..b"`],
     ])('rejects a host with %s', async (_kind, host, error) => {
       const { app } = testApp();
       await postSample(app, host, { cpuload: '1', memload: '2' }).expect(400, { error });

@@ -31,6 +31,40 @@ describe('GET /perf/:host/:mode', () => {
     });
   });
 
+  describe('numbers people read', () => {
+    it('reports the mean of 0.1 and 0.2 as 0.15, not 0.15000000000000002', async () => {
+      const { app } = testApp();
+      await postSample(app, 'web-01', { cpuload: '0.1', memload: '0.2' }).expect(201);
+      await postSample(app, 'web-01', { cpuload: '0.2', memload: '0.1' }).expect(201);
+      for (const mode of ['last_minute', 'last_hour', 'last_day']) {
+        const res = await request(app).get(`/perf/web-01/${mode}`).expect(200);
+        expect(res.body[0]).toMatchObject({ samples: 2, cpuload: 0.15, memload: 0.15 });
+      }
+    });
+
+    it('reports the mean of 1, 1 and 2 to 12 significant digits: 1.33333333333', async () => {
+      const { app } = testApp();
+      for (const load of ['1', '1', '2']) await postSample(app, 'web-01', { cpuload: load, memload: load }).expect(201);
+      const res = await request(app).get('/perf/web-01/last_hour').expect(200);
+      expect(res.body[0]).toMatchObject({ samples: 3, cpuload: 1.33333333333, memload: 1.33333333333 });
+    });
+
+    it('rounds min, max and the host listing the same way', async () => {
+      const { app } = testApp();
+      await postSample(app, 'web-01', { cpuload: '12.3456789012345678', memload: '99.99999999999999' }).expect(201);
+      const res = await request(app).get('/perf/web-01/last_minute').expect(200);
+      expect(res.body[0]).toMatchObject({
+        cpuload: 12.3456789012,
+        memload: 100,
+        cpuload_min: 12.3456789012,
+        cpuload_max: 12.3456789012,
+        memload_min: 100,
+        memload_max: 100,
+      });
+      await request(app).get('/perf').expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 12.3456789012, memload: 100 }]);
+    });
+  });
+
   describe('each mode', () => {
     it.each([
       ['last_minute', 1, 60, '2026-11-27T14:04:31Z', '2026-11-27T14:05:30Z'],
@@ -135,20 +169,20 @@ describe('GET /perf/:host/:mode', () => {
   it('answers 400 listing the valid modes for an unknown mode', async () => {
     const { app } = testApp();
     await postSample(app, 'web-01', { cpuload: '1', memload: '2' }).expect(201);
-    await request(app).get('/perf/web-01/last_week').expect(400, { error: 'mode must be one of last_minute, last_hour, last_day' });
+    await request(app).get('/perf/web-01/last_week').expect(400, { error: 'mode must be one of last_minute, last_hour, last_day, got "last_week"' });
   });
 
   it('answers 400 for an invalid host', async () => {
     const { app } = testApp();
     await request(app).get('/perf/-web/last_hour').expect(400, {
-      error: "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit",
+      error: `host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit, got "-web"`,
     });
   });
 
   it('answers 400 for a fill value other than true or false', async () => {
     const { app } = testApp();
     await postSample(app, 'web-01', { cpuload: '1', memload: '2' }).expect(201);
-    await request(app).get('/perf/web-01/last_hour?fill=maybe').expect(400, { error: 'fill must be true or false' });
+    await request(app).get('/perf/web-01/last_hour?fill=maybe').expect(400, { error: 'fill must be true or false, got "maybe"' });
   });
 
   it('answers fill=false like no fill at all', async () => {

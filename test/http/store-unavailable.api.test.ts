@@ -33,7 +33,7 @@ describe('when the store is unavailable', () => {
 
   it('still rejects bad input with 400 before touching the store', async () => {
     const app = createApp({ clock: fakeClock(T0_SEC), store: unavailableStore(reason) });
-    await request(app).post('/perf/web-01').send({ cpuload: 101, memload: 2 }).expect(400, { error: 'cpuload must be a decimal number from 0 to 100' });
+    await request(app).post('/perf/web-01').send({ cpuload: 101, memload: 2 }).expect(400, { error: 'cpuload must be a decimal number from 0 to 100, got 101' });
   });
 });
 

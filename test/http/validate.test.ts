@@ -25,16 +25,24 @@ describe('parseHost', () => {
   });
 
   const characters = "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit";
-  it.each(['', 'a'.repeat(254), '-web', '.web', '_web', 'web/01', 'web 01', 'wéb', 'web%2F01', 'web:80'])('rejects %j', (raw) => {
-    expect(errorOf(() => parseHost(raw))).toEqual({ status: 400, message: characters });
+  it.each(['', '-web', '.web', '_web', 'web/01', 'web 01', 'wéb', 'web%2F01', 'web:80'])('rejects %j, showing it', (raw) => {
+    expect(errorOf(() => parseHost(raw))).toEqual({ status: 400, message: `${characters}, got ${JSON.stringify(raw)}` });
+  });
+
+  it('shows a host of 254 characters cut to its first 40 (quote included)', () => {
+    expect(errorOf(() => parseHost('a'.repeat(254)))).toEqual({ status: 400, message: `${characters}, got "${'a'.repeat(39)}…` });
+  });
+
+  it('shows a host that is not a string as the JSON value it is', () => {
+    expect(errorOf(() => parseHost(42))).toEqual({ status: 400, message: `${characters}, got 42` });
   });
 
   it('rejects an empty label', () => {
-    expect(errorOf(() => parseHost('a..b'))).toEqual({ status: 400, message: "host must not contain an empty label ('..')" });
+    expect(errorOf(() => parseHost('a..b'))).toEqual({ status: 400, message: `host must not contain an empty label ('..'), got "a..b"` });
   });
 
   it('rejects a trailing dot', () => {
-    expect(errorOf(() => parseHost('a.'))).toEqual({ status: 400, message: "host must not end with '.' (an empty label)" });
+    expect(errorOf(() => parseHost('a.'))).toEqual({ status: 400, message: `host must not end with '.' (an empty label), got "a."` });
   });
 });
 
@@ -48,16 +56,26 @@ describe('parseLoad', () => {
     expect(Object.is(parseLoad('-0', 'memload'), 0)).toBe(true);
   });
 
-  it.each([-0.001, 100.001, Number.NaN, Number.POSITIVE_INFINITY, true, null, {}, '1e3'])('rejects %p', (raw) => {
-    expect(errorOf(() => parseLoad(raw, 'memload'))).toEqual({ status: 400, message: 'memload must be a decimal number from 0 to 100' });
+  it.each([
+    [-0.001, '-0.001'],
+    [100.001, '100.001'],
+    [Number.NaN, 'NaN'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+    [true, 'true'],
+    [null, 'null'],
+    [{}, '{}'],
+    ['1e3', '"1e3"'],
+    ['5%', '"5%"'],
+  ])('rejects %p, showing it as %s', (raw, shown) => {
+    expect(errorOf(() => parseLoad(raw, 'memload'))).toEqual({ status: 400, message: `memload must be a decimal number from 0 to 100, got ${shown}` });
   });
 
-  it('names a missing field', () => {
+  it('names a missing field without a value', () => {
     expect(errorOf(() => parseLoad(undefined, 'cpuload'))).toEqual({ status: 400, message: 'cpuload is required' });
   });
 
   it('rejects a field sent twice', () => {
-    expect(errorOf(() => parseLoad(['1', '2'], 'cpuload'))).toEqual({ status: 400, message: 'cpuload must be sent once' });
+    expect(errorOf(() => parseLoad(['1', '2'], 'cpuload'))).toEqual({ status: 400, message: 'cpuload must be sent once, got ["1","2"]' });
   });
 });
 
@@ -67,7 +85,10 @@ describe('parseMode', () => {
   });
 
   it.each(['last_week', 'LAST_DAY', 'toString', '__proto__'])('rejects %j listing the valid modes', (mode) => {
-    expect(errorOf(() => parseMode(mode))).toEqual({ status: 400, message: 'mode must be one of last_minute, last_hour, last_day' });
+    expect(errorOf(() => parseMode(mode))).toEqual({
+      status: 400,
+      message: `mode must be one of last_minute, last_hour, last_day, got ${JSON.stringify(mode)}`,
+    });
   });
 });
 
@@ -83,8 +104,11 @@ describe('parseFill', () => {
     expect(parseFill(raw)).toBe(fill);
   });
 
-  it.each(['yes', ['true', 'true']])('rejects %p', (raw) => {
-    expect(errorOf(() => parseFill(raw))).toEqual({ status: 400, message: 'fill must be true or false' });
+  it.each([
+    ['yes', '"yes"'],
+    [['true', 'true'], '["true","true"]'],
+  ])('rejects %p, showing it as %s', (raw, shown) => {
+    expect(errorOf(() => parseFill(raw))).toEqual({ status: 400, message: `fill must be true or false, got ${shown}` });
   });
 });
 
@@ -137,8 +161,8 @@ describe('parseTime', () => {
 
   it('rejects a time more than 60 s ahead, hinting at milliseconds', () => {
     const message = 'time is more than 60 s in the future; it must be epoch seconds (epoch milliseconds are too far in the future)';
-    expect(errorOf(() => parseTime(NOW_SEC + 60.001, NOW_SEC))).toEqual({ status: 400, message });
-    expect(errorOf(() => parseTime(NOW_SEC * 1000, NOW_SEC))).toEqual({ status: 400, message });
+    expect(errorOf(() => parseTime(NOW_SEC + 60.001, NOW_SEC))).toEqual({ status: 400, message: `${message}, got ${NOW_SEC + 60.001}` });
+    expect(errorOf(() => parseTime(String(NOW_SEC * 1000), NOW_SEC))).toEqual({ status: 400, message: `${message}, got "${NOW_SEC * 1000}"` });
   });
 
   it('accepts the first second of the oldest hour of the day window and rejects the second before it', () => {
@@ -146,18 +170,18 @@ describe('parseTime', () => {
     expect(parseTime(oldestHourSec, NOW_SEC)).toBe(oldestHourSec);
     expect(errorOf(() => parseTime(oldestHourSec - 1, NOW_SEC))).toEqual({
       status: 400,
-      message: 'time is older than the last_day window (the current hour and the 23 before it)',
+      message: `time is older than the last_day window (the current hour and the 23 before it), got ${oldestHourSec - 1}`,
     });
   });
 
   it.each(['', 'abc', 'NaN', 'Infinity', '2026-11-27T14:05:00', true, null, {}])('rejects %p naming both formats', (raw) => {
     expect(errorOf(() => parseTime(raw, NOW_SEC))).toEqual({
       status: 400,
-      message: 'time must be epoch seconds or an ISO-8601 date-time with a zone (Z or ±hh:mm)',
+      message: `time must be epoch seconds or an ISO-8601 date-time with a zone (Z or ±hh:mm), got ${JSON.stringify(raw)}`,
     });
   });
 
   it('rejects a time sent twice', () => {
-    expect(errorOf(() => parseTime(['1', '2'], NOW_SEC))).toEqual({ status: 400, message: 'time must be sent once' });
+    expect(errorOf(() => parseTime(['1', '2'], NOW_SEC))).toEqual({ status: 400, message: 'time must be sent once, got ["1","2"]' });
   });
 });

@@ -18,7 +18,7 @@ jest.setTimeout(120_000);
 
 const BASE_SEC = 1_700_000_000;
 const DAY_SEC = 86_400;
-const HOSTS = ['web-1', 'web-2', 'db-1'];
+const HOSTS = ['web-1', 'web-2', 'db-1', 'db-2'];
 
 type Op =
   | { kind: 'advance'; stepSec: number }
@@ -76,11 +76,14 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
   }
 
   describe('on random runs of every operation', () => {
-    it('answers exactly what the in-memory store answers, every mean bit for bit', async () => {
+    // A cap of 1 to 3 places for 4 hosts, or none, over days: hosts expire while the store is full.
+    const maxHosts = fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined });
+
+    it('answers exactly what the in-memory store answers, every mean bit for bit, at the cap too', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        fc.asyncProperty(maxHosts, fc.array(op, { maxLength: 40 }), async (cap, ops) => {
           const clock = fakeClock(BASE_SEC);
-          const { memory, redis } = stores(clock);
+          const { memory, redis } = stores(clock, cap);
           for (const o of ops) {
             const nowSec = clock();
             switch (o.kind) {
@@ -111,12 +114,76 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
                 break;
             }
           }
+          expect(await redis.hosts(clock())).toEqual(memory.hosts(clock()));
           for (const host of HOSTS) {
             for (const mode of MODES) expect(await redis.report(host, mode, clock())).toEqual(memory.report(host, mode, clock()));
           }
         }),
-        { numRuns: 30 },
+        { numRuns: 60 },
       );
+    });
+  });
+
+  describe('at the cap, with a host expired but still held', () => {
+    // maxHosts 2: a at BASE, b an hour later; a day after BASE, a has left the window and b has not.
+    const laterSec = BASE_SEC + DAY_SEC;
+    const at = (timeSec: number): Sample => ({ timeSec, cpuLoad: 1, memLoad: 2 });
+
+    async function bothWithExpiredA(): Promise<{ memory: HostStore; redis: RedisStore; prefix: string }> {
+      const both = stores(fakeClock(BASE_SEC), 2);
+      for (const [host, timeSec] of [['a', BASE_SEC], ['b', BASE_SEC + 3_600]] as const) {
+        expect(await both.redis.record(host, at(timeSec), timeSec)).toBe(both.memory.record(host, at(timeSec), timeSec));
+      }
+      return both;
+    }
+
+    it('refuses a batch of it and a new host whole, as in memory, and keeps 2 hosts', async () => {
+      const { memory, redis, prefix } = await bothWithExpiredA();
+      const batch: HostSample[] = [
+        { host: 'a', sample: at(laterSec) },
+        { host: 'c', sample: at(laterSec) },
+      ];
+      expect(memory.recordBatch(batch, laterSec)).toBe('full');
+      expect(await redis.recordBatch(batch, laterSec)).toBe('full');
+      expect(await redis.hosts(laterSec)).toEqual(memory.hosts(laterSec));
+      expect(await client.zrange(hostsKey(prefix), 0, -1)).toEqual(['b']);
+    });
+
+    it('records it alone, then refuses a new host, as in memory', async () => {
+      const { memory, redis } = await bothWithExpiredA();
+      expect(await redis.record('a', at(laterSec), laterSec)).toBe(memory.record('a', at(laterSec), laterSec));
+      expect(await redis.record('c', at(laterSec), laterSec)).toBe('full');
+      expect(memory.record('c', at(laterSec), laterSec)).toBe('full');
+      expect(await redis.hosts(laterSec)).toEqual(memory.hosts(laterSec));
+    });
+
+    it('gives its place to a new host in a batch, as in memory', async () => {
+      const { memory, redis } = await bothWithExpiredA();
+      const batch: HostSample[] = [
+        { host: 'c', sample: at(laterSec) },
+        { host: 'b', sample: at(laterSec) },
+      ];
+      expect(await redis.recordBatch(batch, laterSec)).toBe('recorded');
+      expect(memory.recordBatch(batch, laterSec)).toBe('recorded');
+      expect((await redis.hosts(laterSec)).map((h) => h.host)).toEqual(['b', 'c']);
+      expect(await redis.hosts(laterSec)).toEqual(memory.hosts(laterSec));
+    });
+  });
+
+  describe('when a bulk request of more new hosts than one admission call takes does not fit', () => {
+    it('gives back the places its first calls took, and records nothing, as in memory', async () => {
+      const { memory, redis, prefix } = stores(fakeClock(BASE_SEC), 2_500);
+      const sample = { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 };
+      expect(await redis.record('known', sample, BASE_SEC)).toBe(memory.record('known', sample, BASE_SEC));
+      // 2,500 new hosts: the first two calls of 1,000 fit under 2,500, the third does not.
+      const batch: HostSample[] = [{ host: 'known', sample }, ...Array.from({ length: 2_500 }, (_, i) => ({ host: `new-${i}`, sample }))];
+      expect(memory.recordBatch(batch, BASE_SEC)).toBe('full');
+      expect(await redis.recordBatch(batch, BASE_SEC)).toBe('full');
+      expect(await client.zrange(hostsKey(prefix), 0, -1)).toEqual(['known']);
+      expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
+      expect(await redis.report('known', 'last_minute', BASE_SEC)).toEqual(memory.report('known', 'last_minute', BASE_SEC));
+      expect(await redis.recordBatch(batch.slice(0, 2_500), BASE_SEC)).toBe('recorded');
+      expect(await redis.countHosts(BASE_SEC)).toBe(2_500);
     });
   });
 
@@ -215,5 +282,39 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       expect((await b.report('web-1', 'last_minute', BASE_SEC))?.at(-1)).toMatchObject({ samples: 1, cpuMean: 1 });
       expect((await b.hosts(BASE_SEC)).map((h) => h.host)).toEqual(['web-1', 'web-2']);
     });
+  });
+});
+
+// One redis-server only: the cluster runs the same chunked code, but 100,000 hosts there take
+// 20 to 50 s on a shared 2-core machine, where one chunk can stall past 1 s under load.
+describe('RedisStore on redis with 100,000 distinct hosts and the default command timeout', () => {
+  let client: RedisClient;
+
+  beforeAll(async () => {
+    client = await connectTestRedis('redis');
+  });
+
+  afterAll(async () => {
+    await client.quit();
+  });
+
+  // Two hours old: only the last_day ring is written, so Redis holds about 150 MB, not 900.
+  const HOST_COUNT = 100_000;
+  const timeSec = BASE_SEC - 2 * 3_600;
+  const entries: HostSample[] = Array.from({ length: HOST_COUNT }, (_, i) => ({
+    host: `host-${String(i).padStart(6, '0')}`,
+    sample: { timeSec, cpuLoad: i % 101, memLoad: 1 },
+  }));
+
+  it('records them in one bulk request and lists them all, every read and admission within the timeout', async () => {
+    const redis = new RedisStore({ client, clock: fakeClock(BASE_SEC), keyPrefix: uniquePrefix() });
+    expect(redis.maxHosts).toBe(HOST_COUNT);
+    expect(await redis.recordBatch(entries, BASE_SEC)).toBe('recorded');
+    const listing = await redis.hosts(BASE_SEC);
+    expect(listing).toHaveLength(HOST_COUNT);
+    expect(listing[0]).toEqual({ host: 'host-000000', lastSeenSec: timeSec, cpuLoad: 0, memLoad: 1 });
+    expect(listing[HOST_COUNT - 1]).toEqual({ host: 'host-099999', lastSeenSec: timeSec, cpuLoad: 99_999 % 101, memLoad: 1 });
+    expect((await redis.report('host-050000', 'last_day', BASE_SEC))?.at(-3)).toMatchObject({ samples: 1, cpuMean: 50_000 % 101 });
+    expect(await redis.countHosts(BASE_SEC)).toBe(HOST_COUNT);
   });
 });

@@ -75,26 +75,38 @@ return 1
 `;
 
 /**
- * admit: puts hosts into the hosts sorted set, all or none. First it trims hosts whose newest
- * sample left the day window; then, if the hosts not yet in the set would take the set past
- * `cap`, it answers 0 and changes nothing else. One script, so two processes cannot both
- * take the last free place. A host still in the set, expired or not, takes no new place.
+ * Most hosts one admit call takes: Lua's unpack() stops at a few thousand values, and a call
+ * this size stays far inside the command timeout however many hosts a bulk request brings.
+ */
+export const ADMIT_CHUNK = 1_000;
+
+/**
+ * admit: puts up to ADMIT_CHUNK hosts into the hosts sorted set, all or none. First it trims
+ * hosts whose newest sample left the day window, then counts the hosts not in the set:
+ * trimming first makes an expired host of this very call count as new (it needs its place
+ * again, as in store.ts). If they would take the set past `cap`, it answers {0} and changes
+ * nothing else. One script, so two processes cannot both take the last free place. Hosts
+ * already in the set are left as they are: the write that follows raises their score.
  *   KEYS[1]  the hosts sorted set
- *   ARGV     cutoffSec (oldest live time), cap, then host and newest timeSec for each host
- * Returns 1 when every host is in the set, 0 when the cap refused them.
+ *   ARGV     cutoffSec (oldest live time), cap, then newest timeSec and host for each host
+ * Returns {1, hosts it added...} when every host is in the set, {0} when the cap refused them.
  */
 export const ADMIT_LUA = `
-local hosts = (#ARGV - 2) / 2
-local fresh = 0
-for i = 1, hosts do
-  if not redis.call('ZSCORE', KEYS[1], ARGV[1 + 2 * i]) then fresh = fresh + 1 end
-end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
-if fresh > 0 and redis.call('ZCARD', KEYS[1]) + fresh > tonumber(ARGV[2]) then
-  return 0
+local names = {}
+for i = 4, #ARGV, 2 do names[#names + 1] = ARGV[i] end
+if #names == 0 then return {1} end
+local scores = redis.call('ZMSCORE', KEYS[1], unpack(names))
+local fresh, added = {}, {1}
+for i = 1, #names do
+  if not scores[i] then
+    fresh[#fresh + 1] = ARGV[1 + 2 * i]
+    fresh[#fresh + 1] = names[i]
+    added[#added + 1] = names[i]
+  end
 end
-for i = 1, hosts do
-  redis.call('ZADD', KEYS[1], 'GT', ARGV[2 + 2 * i], ARGV[1 + 2 * i])
-end
-return 1
+if #fresh == 0 then return added end
+if redis.call('ZCARD', KEYS[1]) + #fresh / 2 > tonumber(ARGV[2]) then return {0} end
+redis.call('ZADD', KEYS[1], unpack(fresh))
+return added
 `;
