@@ -6,6 +6,7 @@ import { buildServer } from './server-process';
 
 export default function buildOnce(): void {
   buildServer();
-  // Test workers inherit this, so buildServer() in a test file does not build again mid-run.
-  process.env.SERVERTRACK_DIST_BUILT = '1';
+  // Test workers inherit this, so buildServer() in a test file does not build again mid-run;
+  // SERVERTRACK_TEST_ names are the runner's own, which startServerProcess keeps from the server.
+  process.env.SERVERTRACK_TEST_DIST_BUILT = '1';
 }
