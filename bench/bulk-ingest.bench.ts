@@ -5,7 +5,7 @@
  */
 import { CAN_PIN } from './lib/cores';
 import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
-import { describeMachine, log, printCommand, printTable } from './lib/report';
+import { describeMachine, log, printCommand, printNote, printTable } from './lib/report';
 import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
 import { SERVERTRACK, startServer } from './lib/server-process';
 import { formatNumber, formatRatio, median } from './lib/stats';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     'vs single-sample POST',
   ], rows);
   console.log(`machine: ${describeMachine()}`);
-  console.log(`load: ${describeLoad(tool, BULK_CONNECTIONS, DURATION_SEC)}; server: taskset -c 0 node dist/server.js`);
+  printNote(`load: ${describeLoad(tool, BULK_CONNECTIONS, DURATION_SEC)}; server: taskset -c 0 node dist/server.js`);
   printCommand('npm run bench:bulk-ingest');
 }
 

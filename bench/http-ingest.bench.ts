@@ -7,7 +7,7 @@
  */
 import { CAN_PIN } from './lib/cores';
 import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
-import { describeMachine, log, printCommand, printTable } from './lib/report';
+import { describeMachine, log, printCommand, printNote, printTable } from './lib/report';
 import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
 import { EXPRESS_DEFAULT, RAW_HTTP, SERVERTRACK, ServerSpec, startServer } from './lib/server-process';
 import { formatNumber, formatRatio, median } from './lib/stats';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     ['ServerTrack / same app on default app.listen()', formatRatio(median(ratios.listen)), '(prototype fix)'],
   ]);
   console.log(`machine: ${describeMachine()}`);
-  console.log(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)}; server: taskset -c 0 node dist/server.js`);
+  printNote(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)}; server: taskset -c 0 node dist/server.js`);
   printCommand('npm run bench:http-ingest');
 }
 

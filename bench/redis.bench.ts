@@ -20,7 +20,7 @@ import { hostKeys, hostsKey } from '../src/store/redis/keys';
 import { HostSample } from '../src/store/store';
 import { startRedisServer } from '../test/helpers/redis-server';
 import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
-import { describeMachine, log, printCommand, printTable } from './lib/report';
+import { describeMachine, log, printCommand, printNote, printTable } from './lib/report';
 import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
 import { ROOT_DIR } from './lib/server-process';
 import { formatNumber, formatRatio, median } from './lib/stats';
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
       ['in-memory store, ring data (baseline)', '8,064'],
     ]);
     console.log(`machine: ${describeMachine()}`);
-    console.log(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)} (bulk: ${BULK_CONNECTIONS} connections); servers and redis-server unpinned`);
+    printNote(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)} (bulk: ${BULK_CONNECTIONS} connections); servers and redis-server unpinned`);
     printCommand('npm run bench:redis');
   } finally {
     await redis.stop();

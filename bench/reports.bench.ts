@@ -8,7 +8,7 @@
  */
 import { CAN_PIN } from './lib/cores';
 import { LoadRequest, LoadResult, chooseLoadTool, describeLoad, runLoad } from './lib/load';
-import { describeMachine, log, printCommand, printTable } from './lib/report';
+import { describeMachine, log, printCommand, printNote, printTable } from './lib/report';
 import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
 import { SERVERTRACK, startServer } from './lib/server-process';
 import { formatNumber, formatRatio, median } from './lib/stats';
@@ -116,9 +116,9 @@ async function main(): Promise<void> {
     ['request', `req/s, ${CONNECTIONS} connections`, 'p99 ms (closed loop)', 'req/s vs /healthz', `req/s at a steady ${formatNumber(REPORT_RATE_PER_SEC)}/s`, 'p99 ms (steady)'],
     rows,
   );
-  console.log(`ingest achieved meanwhile: ${formatNumber(median(ingestRates))} samples/s (median)`);
+  printNote(`ingest achieved meanwhile: ${formatNumber(median(ingestRates))} samples/s (median)`);
   console.log(`machine: ${describeMachine()}`);
-  console.log(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)}; steady loads: taskset -c 1 autocannon --overallRate; server: taskset -c 0 node dist/server.js`);
+  printNote(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)}; steady loads: taskset -c 1 autocannon --overallRate; server: taskset -c 0 node dist/server.js`);
   printCommand('npm run bench:reports');
 }
 

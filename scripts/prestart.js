@@ -32,7 +32,7 @@ if (tsc !== undefined) {
 } else {
   console.error(
     'servertrack: dist/server.js is missing and TypeScript is not installed (a production install leaves it out), so it cannot be built here.\n' +
-      'Build it where the dev dependencies are installed: npm ci && npm run build && npm prune --omit=dev, then npm start (README, Production).',
+      'Build it where the dev dependencies are installed: npm ci && npm run build && npm prune --omit=dev, then npm start (docs/operations.md, Production).',
   );
   process.exit(1);
 }

@@ -2,6 +2,8 @@
  * Settings every scenario shares, from the environment so a quick or a long run needs no
  * edit: BENCH_ROUNDS (default 5) alternating rounds, BENCH_DURATION_SEC (default 10) per
  * measured load, BENCH_WARMUP_SEC (default 2) of load thrown away first so the JIT is warm.
+ * BENCH_QUICK=1 lowers those defaults to 2 rounds of 2 s after 1 s, a check that everything
+ * runs (a few minutes for npm run bench), not a measurement; docs/benchmarks.md then says so.
  */
 
 function intFromEnv(name: string, fallback: number): number {
@@ -11,9 +13,10 @@ function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-export const ROUNDS = intFromEnv('BENCH_ROUNDS', 5);
-export const DURATION_SEC = intFromEnv('BENCH_DURATION_SEC', 10);
-export const WARMUP_SEC = intFromEnv('BENCH_WARMUP_SEC', 2);
+export const QUICK = process.env.BENCH_QUICK === '1';
+export const ROUNDS = intFromEnv('BENCH_ROUNDS', QUICK ? 2 : 5);
+export const DURATION_SEC = intFromEnv('BENCH_DURATION_SEC', QUICK ? 2 : 10);
+export const WARMUP_SEC = intFromEnv('BENCH_WARMUP_SEC', QUICK ? 1 : 2);
 export const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 50);
 
 /** Round r runs the items rotated by r, so no item always goes first (or last) on a warming machine. */

@@ -8,7 +8,10 @@ import path from 'node:path';
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 const START_TIMEOUT_MS = 15_000;
 
+/** Compiles dist/, unless jest's globalSetup (build-once.ts) already did for this run. */
 export function buildServer(): void {
+  // A second build while another test file runs dist/server.js could let it read a half-written file.
+  if (process.env.SERVERTRACK_TEST_DIST_BUILT === '1') return;
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT_DIR });
 }
 
