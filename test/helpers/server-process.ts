@@ -27,7 +27,7 @@ export interface ServerProcess {
  * This process's environment minus the test runner's own SERVERTRACK_TEST_ settings, which
  * the server would refuse as unknown settings.
  */
-function inheritedEnv(): NodeJS.ProcessEnv {
+export function inheritedEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SERVERTRACK_TEST_')));
 }
 

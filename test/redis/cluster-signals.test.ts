@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ROOT_DIR, buildServer } from '../helpers/server-process';
+import { ROOT_DIR, buildServer, inheritedEnv } from '../helpers/server-process';
 import { uniquePrefix } from '../helpers/test-store';
 
 jest.setTimeout(60_000);
@@ -39,7 +39,7 @@ function startPrimary(env: Record<string, string>, options: { ownProcessGroup?: 
   const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: ROOT_DIR,
     env: {
-      ...process.env,
+      ...inheritedEnv(),
       PORT: '0',
       HOST: '127.0.0.1',
       SERVERTRACK_STORE: 'redis',
@@ -122,7 +122,7 @@ describe('the cluster primary', () => {
   describe('when SIGTERM arrives while a worker waits out its restart back-off', () => {
     it('starts no new worker and exits 0 once the busy one has stopped', async () => {
       // Worker 3, the replacement of the worker killed below, dies young: the primary waits before the next.
-      const primary = startPrimary({ SERVERTRACK_TEST_DIE_AT_START: '3' });
+      const primary = startPrimary({ MISBEHAVE_DIE_AT_START: '3' });
       await waitForLines(primary, /^servertrack listening on/, 2);
       process.kill(childPids(primary.child.pid ?? 0)[0], 'SIGKILL');
       await waitForLines(primary, 'worker exited; starting a new one', 2);
@@ -148,7 +148,7 @@ describe('the cluster primary', () => {
 
   describe('when SIGTERM arrives while every worker waits out its restart back-off', () => {
     it('exits 0 at once and starts no worker', async () => {
-      const primary = startPrimary({ SERVERTRACK_TEST_DIE_AT_START: '1,2' });
+      const primary = startPrimary({ MISBEHAVE_DIE_AT_START: '1,2' });
       await waitForLines(primary, 'worker exited; starting a new one', 2);
 
       primary.child.kill('SIGTERM');
@@ -166,7 +166,7 @@ describe('the cluster primary', () => {
 
   describe('when a worker does not exit within the grace period', () => {
     it('kills it, says so, and exits 0', async () => {
-      const primary = startPrimary({ SERVERTRACK_TEST_NEVER_EXIT: '1' });
+      const primary = startPrimary({ MISBEHAVE_NEVER_EXIT: '1' });
       await waitForLines(primary, /^servertrack listening on/, 2);
 
       primary.child.kill('SIGTERM');
