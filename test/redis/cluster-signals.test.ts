@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ROOT_DIR, buildServer } from '../helpers/server-process';
+import { ROOT_DIR } from '../helpers/server-process';
 import { uniquePrefix } from '../helpers/test-store';
 
 jest.setTimeout(60_000);
@@ -104,10 +104,6 @@ function childPids(pid: number): number[] {
   }
 }
 
-beforeAll(() => {
-  buildServer();
-});
-
 // A primary that did hang must not leave it, or its workers (which may ignore exit), running.
 afterEach(async () => {
   for (const primary of running.splice(0)) {
@@ -122,7 +118,8 @@ describe('the cluster primary', () => {
   describe('when SIGTERM arrives while a worker waits out its restart back-off', () => {
     it('starts no new worker and exits 0 once the busy one has stopped', async () => {
       // Worker 3, the replacement of the worker killed below, dies young: the primary waits before the next.
-      const primary = startPrimary({ SERVERTRACK_TEST_DIE_AT_START: '3' });
+      // At trace a worker says when a request has started: the signal goes after that line.
+      const primary = startPrimary({ SERVERTRACK_TEST_DIE_AT_START: '3', LOG_LEVEL: 'trace' });
       await waitForLines(primary, /^servertrack listening on/, 2);
       process.kill(childPids(primary.child.pid ?? 0)[0], 'SIGKILL');
       await waitForLines(primary, 'worker exited; starting a new one', 2);
@@ -133,6 +130,7 @@ describe('the cluster primary', () => {
       await new Promise((resolve) => socket.once('connect', resolve));
       socket.on('error', () => undefined); // cut at the end of the grace period
       socket.write('POST /perf/web-01 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 19\r\n\r\ncpuload=1');
+      await waitForLines(primary, 'request started', 1);
 
       primary.child.kill('SIGTERM');
 
