@@ -4,7 +4,8 @@
  * measured load, BENCH_WARMUP_SEC (default 2) of load thrown away first so the JIT is warm.
  */
 
-function intFromEnv(name: string, fallback: number): number {
+/** A positive integer setting from the environment; scenarios with other defaults use it too. */
+export function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   const value = raw === undefined || raw === '' ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
