@@ -1,13 +1,12 @@
 /*
- * Jest globalSetup: compiles src/ into dist/ once per run, before any test file starts, so
- * every test that runs the built server (dist/server.js) as a real process uses the same
- * build and none of them compiles it again.
+ * jest globalSetup: builds dist/ once for every test that starts the built server as a real
+ * process, instead of each test file compiling it again.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-
-const ROOT_DIR = path.resolve(__dirname, '../..');
+import { buildServer } from './server-process';
 
 export default function buildOnce(): void {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT_DIR, stdio: 'inherit' });
+  buildServer();
+  // Test workers inherit this, so buildServer() in a test file does not build again mid-run;
+  // SERVERTRACK_TEST_ names are the runner's own, which startServerProcess keeps from the server.
+  process.env.SERVERTRACK_TEST_DIST_BUILT = '1';
 }

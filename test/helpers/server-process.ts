@@ -5,12 +5,19 @@
  * build-once.ts); the benchmarks start their reference servers through it too, pinned to a core.
  * Tests wait for what the process prints (waitForLines), never for a fixed time.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 const START_TIMEOUT_MS = 20_000;
 const LINE_WAIT_TIMEOUT_MS = 20_000;
+
+/** Compiles dist/, unless jest's globalSetup (build-once.ts) already did for this run. */
+export function buildServer(): void {
+  // A second build while another test file runs dist/server.js could let it read a half-written file.
+  if (process.env.SERVERTRACK_TEST_DIST_BUILT === '1') return;
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT_DIR });
+}
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -42,7 +49,7 @@ export interface ServerProcessOptions {
  * This process's environment minus the test runner's own SERVERTRACK_TEST_ settings, which
  * the server would refuse as unknown settings.
  */
-function inheritedEnv(): NodeJS.ProcessEnv {
+export function inheritedEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SERVERTRACK_TEST_')));
 }
 

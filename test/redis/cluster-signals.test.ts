@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ROOT_DIR } from '../helpers/server-process';
+import { ROOT_DIR, buildServer } from '../helpers/server-process';
 import { uniquePrefix } from '../helpers/test-store';
 
 jest.setTimeout(60_000);
@@ -48,6 +48,8 @@ function startPrimary(env: Record<string, string>, options: { ownProcessGroup?: 
       SERVERTRACK_WORKERS: '2',
       SERVERTRACK_SHUTDOWN_GRACE: String(GRACE_SEC),
       NODE_OPTIONS: `--require ${MISBEHAVING_WORKER}`,
+      // A worker then says when a request has started: what a signal aimed at a request in flight waits for.
+      LOG_LEVEL: 'trace',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,6 +106,10 @@ function childPids(pid: number): number[] {
   }
 }
 
+beforeAll(() => {
+  buildServer();
+});
+
 // A primary that did hang must not leave it, or its workers (which may ignore exit), running.
 afterEach(async () => {
   for (const primary of running.splice(0)) {
@@ -118,8 +124,7 @@ describe('the cluster primary', () => {
   describe('when SIGTERM arrives while a worker waits out its restart back-off', () => {
     it('starts no new worker and exits 0 once the busy one has stopped', async () => {
       // Worker 3, the replacement of the worker killed below, dies young: the primary waits before the next.
-      // At trace a worker says when a request has started: the signal goes after that line.
-      const primary = startPrimary({ SERVERTRACK_TEST_DIE_AT_START: '3', LOG_LEVEL: 'trace' });
+      const primary = startPrimary({ SERVERTRACK_TEST_DIE_AT_START: '3' });
       await waitForLines(primary, /^servertrack listening on/, 2);
       process.kill(childPids(primary.child.pid ?? 0)[0], 'SIGKILL');
       await waitForLines(primary, 'worker exited; starting a new one', 2);
