@@ -1,4 +1,4 @@
-/** Browser end-to-end tests (`npm run test:e2e`): headless Debian Chromium driven by playwright-core. */
+/** Browser end-to-end tests (`npm run test:browser`): headless Debian Chromium driven by playwright-core. */
 /** @type {import('jest').Config} */
 module.exports = {
   preset: 'ts-jest',

@@ -4,7 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Browser tests need Chromium; they run with `npm run test:e2e` (jest.browser.config.js).
+  // Browser tests need Chromium; they run with `npm run test:browser` (jest.browser.config.js).
   // The Redis tests need redis-server; they run with `npm run test:redis` (jest.redis.config.js).
   // The doc examples (and the other process tests) run dist/server.js: build it once per run.
   globalSetup: '<rootDir>/test/helpers/build-once.ts',

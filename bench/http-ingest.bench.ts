@@ -16,7 +16,7 @@ import { tsNodeArgs } from './lib/cores';
 const HOST_COUNT = 1_000;
 const SERVERTRACK_DEFAULT_LISTEN: ServerSpec = {
   name: 'ServerTrack, default app.listen()',
-  nodeArgs: tsNodeArgs('bench/baselines/servertrack-default-listen.ts'),
+  nodeArgs: tsNodeArgs('bench/servers/servertrack-default-listen.ts'),
 };
 const SERVERS = [RAW_HTTP, EXPRESS_DEFAULT, SERVERTRACK, SERVERTRACK_DEFAULT_LISTEN];
 

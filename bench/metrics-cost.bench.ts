@@ -14,77 +14,34 @@
  *
  *   npm run bench:metrics-cost      (BENCH_ROUNDS, BENCH_DURATION_SEC, BENCH_WARMUP_SEC change the run)
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppMetrics } from '../src/http/metrics';
 import { HostStore } from '../src/store/host-store';
+import { CAN_PIN, LOAD_CORE, pinSelf, tsNodeArgs } from './lib/cores';
+import { describeMachine, printCommand } from './lib/report';
+import { intFromEnv } from './lib/rounds';
+import { RunningServer, startServer } from './lib/server-process';
+import { median } from './lib/stats';
 
-const ROOT_DIR = path.resolve(__dirname, '..');
-const SERVER_CORE = 0;
-const LOAD_CORE = 1;
 const HOST_COUNT = 1_000;
 const CONNECTIONS = 50;
-const START_TIMEOUT_MS = 20_000;
 const TARGET_COST = 0.05;
 const MICRO_ITERATIONS = 1_000_000;
 const MICRO_RUNS = 7;
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: /proc reports CPU time in these on Linux
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
-
+// Its own defaults: short alternating bursts, many rounds (see above).
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 12);
 const DURATION_SEC = intFromEnv('BENCH_DURATION_SEC', 5);
 const WARMUP_SEC = intFromEnv('BENCH_WARMUP_SEC', 5);
 
-function canPin(): boolean {
-  try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
-    return os.cpus().length >= 2;
-  } catch {
-    return false;
-  }
-}
-const PINNED = canPin();
-
 type Variant = 'on' | 'off';
 
-interface Server {
-  child: ChildProcess;
-  baseUrl: string;
-}
-
-function startServer(metrics: Variant): Promise<Server> {
-  const nodeArgs = ['-r', 'ts-node/register/transpile-only', 'bench/servers/servertrack-metrics-toggle.ts'];
-  const [command, args] = PINNED ? ['taskset', ['-c', String(SERVER_CORE), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const child = spawn(command, args, { cwd: ROOT_DIR, env: { ...process.env, BENCH_METRICS: metrics }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`metrics=${metrics} server did not start`)), START_TIMEOUT_MS);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, baseUrl: match[1] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`metrics=${metrics} server exited with ${code}`)));
-  });
-}
-
-async function stopServer(server: Server): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
+/** The full app with metrics on or off, through one launcher, pinned to the server core. */
+function startVariant(metrics: Variant): Promise<RunningServer> {
+  return startServer({ name: `metrics=${metrics} server`, nodeArgs: tsNodeArgs('bench/servers/servertrack-metrics-toggle.ts'), env: { BENCH_METRICS: metrics } });
 }
 
 interface LoadResult {
@@ -113,7 +70,7 @@ const ingestRequests = Array.from({ length: HOST_COUNT }, (_, i) => ({
   body: `cpuload=${(i % 100) + 0.5}&memload=${(i * 7) % 100}`,
 }));
 
-async function load(server: Server, durationSec: number): Promise<LoadResult> {
+async function load(server: RunningServer, durationSec: number): Promise<LoadResult> {
   const cpuBefore = cpuSeconds(server.child.pid ?? -1);
   const result = await autocannon({ url: server.baseUrl, connections: CONNECTIONS, duration: durationSec, requests: ingestRequests });
   const cpuUsed = cpuSeconds(server.child.pid ?? -1) - cpuBefore;
@@ -122,16 +79,10 @@ async function load(server: Server, durationSec: number): Promise<LoadResult> {
   return { requestsPerSec: result.requests.average, p99Ms: result.latency.p99, cpuUsPerRequest: (cpuUsed * 1e6) / result.requests.total };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 const percent = (ratio: number): string => `${(ratio * 100).toFixed(1)}%`;
 
 async function httpCost(): Promise<{ rpsOff: number; cost: number; cpuCost: number }> {
-  const servers = { on: await startServer('on'), off: await startServer('off') };
+  const servers = { on: await startVariant('on'), off: await startVariant('off') };
   try {
     await load(servers.off, WARMUP_SEC);
     await load(servers.on, WARMUP_SEC);
@@ -167,8 +118,8 @@ async function httpCost(): Promise<{ rpsOff: number; cost: number; cpuCost: numb
     console.log(`cost of metrics by server CPU per request: ${percent(cpuCost)} (median of per-round costs; spread ${spread(cpuCosts)})`);
     return { rpsOff: median(runs.off.map((r) => r.requestsPerSec)), cost, cpuCost };
   } finally {
-    await stopServer(servers.on);
-    await stopServer(servers.off);
+    await servers.on.stop();
+    await servers.off.stop();
   }
 }
 
@@ -214,16 +165,16 @@ function inProcessCost(): number {
 }
 
 async function main(): Promise<void> {
-  if (PINNED) execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
-  console.log(`metrics-cost: ${ROUNDS} rounds, ${DURATION_SEC} s bursts after ${WARMUP_SEC} s warm-up, autocannon, pinned: ${PINNED}`);
+  pinSelf(LOAD_CORE);
+  console.log(`metrics-cost: ${ROUNDS} rounds, ${DURATION_SEC} s bursts after ${WARMUP_SEC} s warm-up, autocannon, pinned: ${CAN_PIN}`);
   const ns = inProcessCost();
   const { rpsOff, cost, cpuCost } = await httpCost();
   console.log(
     `in-process figure as a share: ${ns.toFixed(0)} ns x ${Math.round(rpsOff)} req/s = ${percent((ns * rpsOff) / 1e9)} of the server core; ` +
       `target < ${percent(TARGET_COST)}; measured ${percent(cost)} by req/s, ${percent(cpuCost)} by CPU per request`,
   );
-  console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} x ${os.cpus().length}, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}`);
-  console.log('reproduce: npm run bench:metrics-cost');
+  console.log(`machine: ${describeMachine()}`);
+  printCommand('npm run bench:metrics-cost');
 }
 
 main().catch((err: unknown) => {

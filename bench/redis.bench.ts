@@ -13,7 +13,6 @@
  * Redis scales on real hardware. Then Redis bytes per host with a full day of data,
  * measured with MEMORY USAGE.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { RedisStore } from '../src/store/redis-store';
 import { connectRedis } from '../src/store/redis/connection';
 import { hostKeys, hostsKey } from '../src/store/redis/keys';
@@ -22,13 +21,12 @@ import { startRedisServer } from '../test/helpers/redis-server';
 import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
 import { describeMachine, log, printCommand, printNote, printTable } from './lib/report';
 import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
-import { ROOT_DIR } from './lib/server-process';
+import { startServer } from './lib/server-process';
 import { formatNumber, formatRatio, median } from './lib/stats';
 
 const HOST_COUNT = 1_000;
 const BATCH = 1_000;
 const BULK_CONNECTIONS = 4;
-const START_TIMEOUT_MS = 20_000;
 const MEMORY_HOSTS = 1_000;
 
 interface Setup {
@@ -88,44 +86,6 @@ const CASES: Case[] = [
   },
 ];
 
-interface Server {
-  baseUrl: string;
-  stop(): Promise<void>;
-}
-
-/** Starts dist/server.js unpinned and waits for every worker's start line. */
-function startServer(env: Record<string, string>, workers: number): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
-    cwd: ROOT_DIR,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL'); // never leave a half-started server behind
-      reject(new Error(`server did not start:\n${output}`));
-    }, START_TIMEOUT_MS);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const ports = [...output.matchAll(/listening on http:\/\/[^:]+:(\d+)/g)];
-      if (ports.length >= workers) {
-        clearTimeout(timer);
-        resolve({
-          baseUrl: `http://127.0.0.1:${ports[0][1]}`,
-          stop: async () => {
-            child.kill('SIGTERM');
-            await exited;
-          },
-        });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
-}
-
 /** Bytes Redis holds per host once every slot of every ring is filled (a full day of samples). */
 export async function redisBytesPerHost(url: string): Promise<{ keysBytes: number; setBytes: number; usedBytes: number }> {
   const client = connectRedis({ url, commandTimeoutMs: 10_000 });
@@ -165,7 +125,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const thisRound = new Map<string, number>();
       for (const setup of rotated(SETUPS, round)) {
-        const server = await startServer(setup.env(redis.url), setup.workers);
+        const server = await startServer({ name: setup.name, nodeArgs: ['dist/server.js'], env: setup.env(redis.url), workers: setup.workers, pinned: false });
         try {
           // Ingest first so the report case reads hosts that exist.
           for (const c of CASES) {

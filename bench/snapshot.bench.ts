@@ -10,7 +10,7 @@
  *               open / write / fsync / rename steps, to show what the disk alone costs,
  *               in time and in event-loop pauses (no serialization at all).
  *
- *   npm run bench:snapshot                 100,000 hosts, 3 runs, in the OS temp folder
+ *   npm run bench:snapshot                 100,000 hosts, 3 runs (BENCH_ROUNDS), in the OS temp folder
  *   npm run bench:snapshot -- 20000 5 /dir  hosts, runs, folder
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,10 +22,13 @@ import { MAX_RECORD_BYTES, encodeRecord } from '../src/snapshot/format';
 import { CHUNK_BYTES, writeSnapshot } from '../src/snapshot/writer';
 import { HostStore } from '../src/store/host-store';
 import { SECONDS_PER_HOUR, SECONDS_PER_MINUTE } from '../src/store/time';
+import { describeMachine, log, printCommand } from './lib/report';
+import { intFromEnv } from './lib/rounds';
+import { median } from './lib/stats';
 
 const NS_PER_MS = 1e6;
 const HOSTS = Number(process.argv[2] ?? 100_000);
-const RUNS = Number(process.argv[3] ?? 3);
+const RUNS = process.argv[3] === undefined ? intFromEnv('BENCH_ROUNDS', 3) : Number(process.argv[3]);
 const FOLDER = mkdtempSync(path.join(process.argv[4] ?? os.tmpdir(), 'servertrack-bench-'));
 const NOW_SEC = 1_700_001_030;
 
@@ -72,11 +75,6 @@ async function rawWrite(filePath: string, bytes: number): Promise<void> {
   await rename(`${filePath}.tmp`, filePath);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
 const fmt = (ms: number): string => ms.toFixed(1);
 
 /** The writer's own synchronous work between two turns of the loop: copying one chunk of hosts. */
@@ -97,6 +95,7 @@ function chunkCopyMs(store: HostStore): { medianMs: number; maxMs: number } {
 }
 
 async function main(): Promise<void> {
+  log(`snapshot: ${HOSTS} hosts, ${RUNS} runs, in ${FOLDER}`);
   const filledMs = performance.now();
   const store = fullDayStore();
   console.log(`filled ${HOSTS} hosts x 144 live slots in ${fmt(performance.now() - filledMs)} ms; rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
@@ -124,6 +123,8 @@ async function main(): Promise<void> {
       `(idle loop ${fmt(median(rows.map((r) => r.idle.maxMs)))} ms, raw write ${fmt(median(rows.map((r) => r.raw.maxMs)))} ms), longest GC ${fmt(median(rows.map((r) => r.snapshot.gcMaxMs)))} ms, p99 ${fmt(median(rows.map((r) => r.snapshot.p99Ms)))} ms; ` +
       `write ${fmt(writeMs)} ms = ${(writeMs / rawMs).toFixed(2)}x a raw write of the same bytes (${fmt(rawMs)} ms)`,
   );
+  console.log(`machine: ${describeMachine()}`);
+  printCommand(`npm run bench:snapshot -- ${HOSTS} ${RUNS}`);
 }
 
 main()

@@ -6,7 +6,8 @@
  * runs (a few minutes for npm run bench), not a measurement; docs/benchmarks.md then says so.
  */
 
-function intFromEnv(name: string, fallback: number): number {
+/** A positive integer setting from the environment; scenarios with other defaults use it too. */
+export function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   const value = raw === undefined || raw === '' ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);

@@ -1,8 +1,10 @@
 /*
  * One debug line per request once its response has gone out: method, path, status, the
  * time taken, the client's address and, for a 4xx, the error message the client was given,
- * so "why did my agent get a 400?" is answered from the log alone. Only installed when the
- * logger is at debug, so the default hot path pays nothing for any of this.
+ * so "why did my agent get a 400?" is answered from the log alone. At trace, also a line as
+ * each request starts, before its body is read: what shows a request in flight, e.g. one a
+ * stop signal must let finish. Only installed when the logger is at debug, so the default
+ * hot path pays nothing for any of this.
  */
 import { NextFunction, Request, Response } from 'express';
 import { Logger } from '../logger';
@@ -18,8 +20,10 @@ function errorOf(body: unknown): string | undefined {
 }
 
 export function accessLog(logger: Logger) {
+  const traceStarts = logger.isLevelEnabled('trace');
   return (req: Request, res: Response, next: NextFunction): void => {
     const startedNs = process.hrtime.bigint();
+    if (traceStarts) logger.trace({ method: req.method, path: req.path }, 'request started');
     let error: string | undefined;
     // Every 4xx goes out through res.json; listening here catches them all in one place.
     const json = res.json;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { ROOT_DIR, buildServer, startServerProcess } from '../helpers/server-process';
+import { ROOT_DIR, startServerProcess } from '../helpers/server-process';
 
 jest.setTimeout(60_000);
 
@@ -13,8 +13,6 @@ function jsonLines(output: string): LogLine[] {
 }
 
 describe('the logs of the built server', () => {
-  beforeAll(() => buildServer());
-
   describe('at LOG_LEVEL=debug with a token', () => {
     it('writes only JSON lines, one access line per request, and never a token', async () => {
       const token = 'logs-e2e-secret-4d2f';

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { ServerProcess, buildServer, startServerProcess } from '../helpers/server-process';
+import { ServerProcess, startServerProcess } from '../helpers/server-process';
 
 jest.setTimeout(60_000);
 
@@ -7,7 +7,6 @@ describe('the built server as a real process', () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    buildServer();
     server = await startServerProcess();
   });
 
@@ -69,7 +68,8 @@ describe('the built server as a real process', () => {
   });
 
   it('finishes a request in flight when SIGTERM arrives, then exits 0', async () => {
-    const inFlight = await startServerProcess();
+    // At trace the server says when a request has started: the signal goes after that line.
+    const inFlight = await startServerProcess({ LOG_LEVEL: 'trace' });
     const { port } = new URL(inFlight.baseUrl);
     const socket = net.connect(Number(port), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
@@ -77,10 +77,10 @@ describe('the built server as a real process', () => {
     let response = '';
     socket.on('data', (chunk) => (response += chunk.toString()));
     socket.write(`POST /perf/web-01 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\ncpuload=1`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await inFlight.waitForLines(/"msg":"request started"/);
 
     inFlight.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await inFlight.waitForLines(/"msg":"stopping: finishing in-flight requests"/);
     socket.write('&memload=2');
 
     expect(await inFlight.exited).toBe(0);

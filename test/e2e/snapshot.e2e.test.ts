@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { loadSnapshot } from '../../src/snapshot/loader';
 import { HostStore } from '../../src/store/host-store';
-import { ServerProcess, buildServer, startServerProcess } from '../helpers/server-process';
+import { ServerProcess, startServerProcess } from '../helpers/server-process';
 import { TempFolder, tempFolder } from '../helpers/snapshot-files';
 
 jest.setTimeout(60_000);
@@ -50,14 +50,6 @@ function messages(server: ServerProcess): unknown[] {
   return logLines(server).map((line) => line.msg);
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('snapshots with the built server as a real process', () => {
   let temp: TempFolder;
   let file: string;
@@ -73,8 +65,6 @@ describe('snapshots with the built server as a real process', () => {
     server.child.kill(signal);
     return server.exited;
   }
-
-  beforeAll(() => buildServer());
 
   beforeEach(() => {
     temp = tempFolder();
@@ -129,17 +119,18 @@ describe('snapshots with the built server as a real process', () => {
 
   describe('when SIGTERM arrives while a request is in flight', () => {
     it('finishes the request first and keeps its sample in the snapshot', async () => {
-      const first = await start();
+      // At trace the server says when a request has started: the signal goes after that line.
+      const first = await start({ LOG_LEVEL: 'trace' });
       const socket = net.connect(Number(new URL(first.baseUrl).port), '127.0.0.1');
       await new Promise((resolve) => socket.once('connect', resolve));
       let response = '';
       socket.on('data', (chunk) => (response += chunk.toString()));
       const body = 'cpuload=12.5&memload=40';
       socket.write(`POST /perf/late-1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\ncpuload=12.5`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await first.waitForLines(/"msg":"request started"/);
 
       first.child.kill('SIGTERM');
-      await waitFor(() => messages(first).includes('stopping: finishing in-flight requests'), 'the server to start stopping');
+      await first.waitForLines(/"msg":"stopping: finishing in-flight requests"/);
       socket.write('&memload=40');
 
       expect(await first.exited).toBe(0);
@@ -155,9 +146,8 @@ describe('snapshots with the built server as a real process', () => {
     it('loses only the samples recorded since the last snapshot', async () => {
       const first = await start({ SERVERTRACK_SNAPSHOT_INTERVAL: '3' });
       await postBatch(first, 'kept', 3);
-      const written = (): number => messages(first).filter((msg) => msg === 'snapshot written').length;
-      const writtenBefore = written();
-      await waitFor(() => written() > writtenBefore, 'an interval snapshot');
+      const writtenBefore = messages(first).filter((msg) => msg === 'snapshot written').length;
+      await first.waitForLines(/"msg":"snapshot written"/, writtenBefore + 1);
       const atSnapshot = await readable(first);
       await postBatch(first, 'lost', 2); // well inside the 3 s before the next snapshot
 

@@ -1,12 +1,8 @@
-import { buildServer, startServerProcess } from '../helpers/server-process';
+import { startServerProcess } from '../helpers/server-process';
 
 jest.setTimeout(60_000);
 
 describe('SERVERTRACK_WORKERS on the in-memory store', () => {
-  beforeAll(() => {
-    buildServer();
-  });
-
   it('refuses to start, saying why, and exits 1', async () => {
     const failure = startServerProcess({ SERVERTRACK_WORKERS: '2' });
     await expect(failure).rejects.toThrow('server exited with 1 before listening');

@@ -157,6 +157,19 @@ describe('access logs', () => {
     ]);
   });
 
+  // What a test that signals a server mid-request waits for: the request is in, its body still coming.
+  it('also write a trace line when a request starts, before its body is read, when LOG_LEVEL is trace', async () => {
+    const log = memoryLogger('trace');
+    const app = createApp({ clock: fakeClock(T0_SEC), logger: log.logger });
+    await request(app).post('/perf/web-01').type('form').send('cpuload=1&memload=2').expect(201);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = log.lines().map(({ level, method, path, status, msg }) => ({ level, method, path, status, msg }));
+    expect(lines).toEqual([
+      { level: 10, method: 'POST', path: '/perf/web-01', status: undefined, msg: 'request started' },
+      { level: 20, method: 'POST', path: '/perf/web-01', status: 201, msg: 'request' },
+    ]);
+  });
+
   it('are not written at info', async () => {
     const log = memoryLogger('info');
     const app = createApp({ clock: fakeClock(T0_SEC), logger: log.logger });

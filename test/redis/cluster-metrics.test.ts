@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { ServerProcess, buildServer, startServerProcess } from '../helpers/server-process';
+import { ServerProcess, startServerProcess } from '../helpers/server-process';
 
 jest.setTimeout(60_000);
 
@@ -24,19 +24,12 @@ describe(`/metrics with SERVERTRACK_WORKERS=${WORKERS}`, () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    buildServer();
     server = await startServerProcess({
       SERVERTRACK_STORE: 'redis',
       REDIS_URL: process.env.REDIS_TEST_URL ?? '',
       REDIS_KEY_PREFIX: `cluster-metrics-${process.pid}:`,
       SERVERTRACK_WORKERS: String(WORKERS),
-    });
-    // startServerProcess returns at the first worker's start line; wait for every worker's.
-    const deadline = Date.now() + 20_000;
-    while (server.output().split('listening on http').length - 1 < WORKERS) {
-      if (Date.now() > deadline) throw new Error(`workers did not start:\n${server.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    }, { listeningLines: WORKERS });
   });
 
   afterAll(async () => {

@@ -48,6 +48,8 @@ function startPrimary(env: Record<string, string>, options: { ownProcessGroup?: 
       SERVERTRACK_WORKERS: '2',
       SERVERTRACK_SHUTDOWN_GRACE: String(GRACE_SEC),
       NODE_OPTIONS: `--require ${MISBEHAVING_WORKER}`,
+      // A worker then says when a request has started: what a signal aimed at a request in flight waits for.
+      LOG_LEVEL: 'trace',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -133,6 +135,7 @@ describe('the cluster primary', () => {
       await new Promise((resolve) => socket.once('connect', resolve));
       socket.on('error', () => undefined); // cut at the end of the grace period
       socket.write('POST /perf/web-01 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 19\r\n\r\ncpuload=1');
+      await waitForLines(primary, 'request started', 1);
 
       primary.child.kill('SIGTERM');
 

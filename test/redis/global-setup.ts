@@ -1,7 +1,9 @@
 /*
- * Starts one redis-server and one 3-node Redis Cluster for the whole test:redis run and
- * hands their addresses to the test workers through the environment.
+ * Builds dist/ once (the process tests run dist/server.js), then starts one redis-server and
+ * one 3-node Redis Cluster for the whole test:redis run and hands their addresses to the
+ * test workers through the environment.
  */
+import buildOnce from '../helpers/build-once';
 import { RedisServer, RedisTestCluster, startRedisCluster, startRedisServer } from '../helpers/redis-server';
 
 declare global {
@@ -10,6 +12,7 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  buildOnce();
   const [server, cluster] = await Promise.all([startRedisServer(), startRedisCluster()]);
   globalThis.servertrackRedis = { server, cluster };
   process.env.REDIS_TEST_URL = server.url;

@@ -3,12 +3,10 @@
  * others read, on a standalone redis-server and on the 3-node cluster; and
  * SERVERTRACK_WORKERS=2 serving from two node:cluster workers.
  */
-import { ServerProcess, buildServer, startServerProcess } from '../helpers/server-process';
+import { ServerProcess, startServerProcess } from '../helpers/server-process';
 import { uniquePrefix } from '../helpers/test-store';
 
 jest.setTimeout(90_000);
-
-const READY_TIMEOUT_MS = 15_000;
 
 interface WireInterval {
   samples: number;
@@ -23,13 +21,9 @@ function redisEnv(kind: 'redis' | 'redis-cluster', prefix: string): Record<strin
   return { SERVERTRACK_STORE: 'redis', REDIS_KEY_PREFIX: prefix, ...target };
 }
 
-/** A process answers only once its Redis connection is up: wait for /healthz to say so. */
+/** A process answers only once its Redis connection is up: wait for it to say so. */
 async function ready(server: ServerProcess): Promise<ServerProcess> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while ((await fetch(`${server.baseUrl}/healthz`)).status !== 200) {
-    if (Date.now() > deadline) throw new Error(`not ready:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await server.waitForLines(/"msg":"redis ready"/);
   return server;
 }
 
@@ -41,25 +35,12 @@ function postSample(server: ServerProcess, host: string, cpuload: number): Promi
   });
 }
 
-/** Each worker connects to Redis on its own; wait for every one of them to say so. */
-async function workersReady(server: ServerProcess, workers: number): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while ((server.output().match(/"msg":"redis ready"/g) ?? []).length < workers) {
-    if (Date.now() > deadline) throw new Error(`workers not ready:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function stop(servers: ServerProcess[]): Promise<void> {
   for (const server of servers) {
     if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
   }
   await Promise.all(servers.map((server) => server.exited));
 }
-
-beforeAll(() => {
-  buildServer();
-});
 
 describe.each(['redis', 'redis-cluster'] as const)('two ServerTrack processes on one %s', (kind) => {
   let servers: ServerProcess[] = [];
@@ -94,7 +75,7 @@ describe('SERVERTRACK_WORKERS=2 on Redis', () => {
   it('serves from two workers sharing the port, all writes landing in one store, and stops on SIGTERM', async () => {
     const server = await startServerProcess({ ...redisEnv('redis', uniquePrefix()), SERVERTRACK_WORKERS: '2' });
     try {
-      await workersReady(server, 2);
+      await server.waitForLines(/"msg":"redis ready"/, 2); // each worker connects on its own
       // New connections are dealt round-robin to the workers, so these go through both.
       const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => postSample(server, 'web-01', i).then((res) => res.status)));
       expect(statuses).toEqual(Array(20).fill(201));
