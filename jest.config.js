@@ -5,7 +5,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Browser tests need Chromium; they run with `npm run test:e2e` (jest.browser.config.js).
-  // The Redis tests need redis-server; they run with `npm run test:redis` (jest.redis.config.js).
+  // The Redis tests (test/redis/, test/store/redis/) need redis-server; they run with `npm run test:redis` (jest.redis.config.js).
   // The systemd unit check needs systemd-analyze; it runs with `npm run test:deploy` (jest.deploy.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '<rootDir>/test/redis/', '<rootDir>/test/deploy/'],
+  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '<rootDir>/test/redis/', '<rootDir>/test/store/redis/', '<rootDir>/test/deploy/'],
 };

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { AppMetrics } from '../src/http/metrics';
+import { AppMetrics } from '../src/metrics/metrics';
 import { HostStore } from '../src/store/host-store';
 
 const ROOT_DIR = path.resolve(__dirname, '..');

@@ -14,7 +14,7 @@
  * measured with MEMORY USAGE.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { RedisStore } from '../src/store/redis-store';
+import { RedisStore } from '../src/store/redis/redis-store';
 import { connectRedis } from '../src/store/redis/connection';
 import { hostKeys, hostsKey } from '../src/store/redis/keys';
 import { HostSample } from '../src/store/store';

@@ -9,14 +9,14 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
 import { runPrimary } from './cluster';
-import { serveClusterMetrics } from './http/cluster-metrics';
-import { AppMetrics } from './http/metrics';
+import { serveClusterMetrics } from './metrics/cluster-metrics';
+import { AppMetrics } from './metrics/metrics';
 import { Config, describeSettings, loadConfig } from './config';
 import { capConnections, clientErrorHandler, openApiWarning, serverTimeoutOptions } from './http/hardening';
 import { createHttpServer } from './http/http-server';
 import { Logger, createLogger } from './logger';
 import { Snapshotter } from './snapshot/snapshotter';
-import { openStore } from './open-store';
+import { openStore } from './store/open-store';
 import { STOP_SIGNALS, WORKER_STOP_SIGNALS } from './stop-signals';
 import { MS_PER_SECOND, systemClock } from './store/time';
 

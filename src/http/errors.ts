@@ -3,14 +3,9 @@
  * place that turns any error into the JSON body `{ "error": "..." }`.
  */
 import zlib from 'node:zlib';
-import { NextFunction, Request, Response } from 'express';
+import { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ErrorDetail, InvalidInputError } from '../ingest/invalid-input';
 import { StoreUnavailableError } from '../store/store-errors';
-
-/** Why one entry of a bulk request was rejected; `index` is 0-based (NDJSON: the line). */
-export interface ErrorDetail {
-  index: number;
-  error: string;
-}
 
 export class HttpError extends Error {
   constructor(
@@ -70,6 +65,12 @@ function fromStoreError(err: unknown): HttpError | undefined {
   return new HttpError(503, 'store unavailable', { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
 }
 
+/** Input a parser of ingest/ rejected: a 400 with its message, and the rejected entries of a bulk request. */
+function fromInvalidInput(err: unknown): HttpError | undefined {
+  if (!(err instanceof InvalidInputError)) return undefined;
+  return new HttpError(400, err.message, {}, err.details);
+}
+
 /** Rewrites the library errors a client can cause into messages that name the limit or field. */
 function fromLibraryError(err: ExposedError, req: Request): HttpError | undefined {
   switch (err.type) {
@@ -98,6 +99,19 @@ function fromLibraryError(err: ExposedError, req: Request): HttpError | undefine
   return undefined;
 }
 
+/** Answers a known path hit with a method it does not serve. */
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+  const allow = [...allowed, 'OPTIONS'].join(', ');
+  return (req, res) => {
+    res.set('Allow', allow);
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    res.status(405).json({ error: `method ${req.method} is not allowed here; allowed: ${allow}` });
+  };
+}
+
 export type ErrorLogger = (err: unknown) => void;
 
 /** The single error middleware; anything unexpected becomes a plain 500, logged once. */
@@ -110,7 +124,7 @@ export function errorHandler(logError: ErrorLogger) {
       res.destroy();
       return;
     }
-    const httpError = err instanceof HttpError ? err : (fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError, req));
+    const httpError = err instanceof HttpError ? err : (fromInvalidInput(err) ?? fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError, req));
     if (httpError === undefined) {
       logError(err);
       res.status(500).json({ error: 'internal error' });

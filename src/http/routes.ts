@@ -3,16 +3,18 @@
  * Each request reads the clock once, at the top, and hands that time down.
  */
 import bodyParser from 'body-parser';
-import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import express, { NextFunction, Request, Response, Router } from 'express';
 import { RESOLUTIONS } from '../store/modes';
 import { Store } from '../store/store';
 import { Clock } from '../store/time';
 import { BulkLimits, DEFAULT_BULK_LIMITS, bulkIngest } from './bulk';
-import { HttpError } from './errors';
+import { HttpError, methodNotAllowed } from './errors';
 import { HostLimitListener, hostLimitReached } from './host-cap';
 import { hasBody, whenDone } from './handler-kit';
 import { allowQuery, queryCheck } from './query-params';
-import { isFields, parseFill, parseHost, parseMode, parseSample } from './validate';
+import { parseHost } from '../ingest/host';
+import { isFields, parseSample } from '../ingest/sample';
+import { parseFill, parseMode } from './validate';
 import { toWireHosts, toWireIntervals } from './wire';
 
 export const SAMPLE_BODY_LIMIT_BYTES = 16 * 1024;
@@ -23,19 +25,6 @@ export interface RouteDeps {
   bulkLimits?: BulkLimits;
   /** Told of every request the host cap refuses (metrics, warning lines). */
   onHostLimit?: HostLimitListener;
-}
-
-/** Answers a known path hit with a method it does not serve. */
-export function methodNotAllowed(allowed: string[]): RequestHandler {
-  const allow = [...allowed, 'OPTIONS'].join(', ');
-  return (req, res) => {
-    res.set('Allow', allow);
-    if (req.method === 'OPTIONS') {
-      res.status(204).end();
-      return;
-    }
-    res.status(405).json({ error: `method ${req.method} is not allowed here; allowed: ${allow}` });
-  };
 }
 
 function unknownHost(host: string): HttpError {

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HostStore } from '../../src/store/host-store';
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore } from '../../src/store/redis/redis-store';
 import { RedisClient, connectRedis } from '../../src/store/redis/connection';
 import { Store } from '../../src/store/store';
 import { Clock } from '../../src/store/time';

@@ -2,7 +2,7 @@ import { Express } from 'express';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import request from '../helpers/api-request';
 import { createApp } from '../../src/app';
-import { AppMetrics } from '../../src/http/metrics';
+import { AppMetrics } from '../../src/metrics/metrics';
 import { HostStore } from '../../src/store/host-store';
 import { Store } from '../../src/store/store';
 import { SECONDS_PER_HOUR } from '../../src/store/time';

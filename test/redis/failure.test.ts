@@ -6,7 +6,7 @@
 import { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../src/app';
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore } from '../../src/store/redis/redis-store';
 import { RedisClient, connectRedis } from '../../src/store/redis/connection';
 import { fakeClock } from '../helpers/fake-clock';
 import { RedisServer, startRedisServer } from '../helpers/redis-server';

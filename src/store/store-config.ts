@@ -2,7 +2,7 @@
  * Which store to run on and how to reach Redis, plus how many worker processes may share
  * the port. Part of Config (config.ts); checked once at start-up like every other setting.
  */
-import { parseClusterNodes } from './store/redis/connection';
+import { parseClusterNodes } from './redis/connection';
 
 export type StoreKind = 'memory' | 'redis';
 

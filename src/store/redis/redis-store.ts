@@ -1,7 +1,7 @@
 /*
  * RedisStore: the Store kept in Redis (standalone or Cluster), shared by every ServerTrack
- * process pointed at it. Key layout in redis/keys.ts, byte layout in redis/codec.ts, the
- * atomic per-sample update in redis/scripts.ts. Same buckets, same rules and the same
+ * process pointed at it. Key layout in keys.ts, byte layout in codec.ts, the
+ * atomic per-sample update in scripts.ts. Same buckets, same rules and the same
  * doubles as the in-memory HostStore, so both answer every request identically.
  *
  *   record   EVALSHA record(known hosts only) ∥ ZADD XX GT hosts     1 round trip
@@ -20,16 +20,16 @@
  * answers with 503.
  */
 import { Cluster, ReplyError, Result } from 'ioredis';
-import { LONGEST, Mode, RESOLUTIONS, windowStart } from './modes';
-import { Interval } from './ring-buffer';
-import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './redis/codec';
-import { RedisClient } from './redis/connection';
-import { hostKeys, hostsKey, recordScriptKeys } from './redis/keys';
-import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './redis/scripts';
-import { StoreUnavailableError } from './store-errors';
-import { DEFAULT_MAX_HOSTS } from './host-store';
-import { HostSample, HostSummary, RecordOutcome, Sample, Store, StoreHealth } from './store';
-import { Clock } from './time';
+import { LONGEST, Mode, RESOLUTIONS, windowStart } from '../modes';
+import { Interval } from '../ring-buffer';
+import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './codec';
+import { RedisClient } from './connection';
+import { hostKeys, hostsKey, recordScriptKeys } from './keys';
+import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './scripts';
+import { StoreUnavailableError } from '../store-errors';
+import { DEFAULT_MAX_HOSTS } from '../host-store';
+import { HostSample, HostSummary, RecordOutcome, Sample, Store, StoreHealth } from '../store';
+import { Clock } from '../time';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {

@@ -5,14 +5,14 @@
  * the last bit of every mean.
  */
 import fc from 'fast-check';
-import { HostStore } from '../../src/store/host-store';
-import { LONGEST, MODES, Mode, windowStart } from '../../src/store/modes';
-import { RedisStore } from '../../src/store/redis-store';
-import { RedisClient } from '../../src/store/redis/connection';
-import { hostKeys, hostsKey } from '../../src/store/redis/keys';
-import { HostSample, Sample } from '../../src/store/store';
-import { FakeClock, fakeClock } from '../helpers/fake-clock';
-import { TEST_COMMAND_TIMEOUT_MS, connectTestRedis, uniquePrefix } from '../helpers/test-store';
+import { HostStore } from '../../../src/store/host-store';
+import { LONGEST, MODES, Mode, windowStart } from '../../../src/store/modes';
+import { RedisStore } from '../../../src/store/redis/redis-store';
+import { RedisClient } from '../../../src/store/redis/connection';
+import { hostKeys, hostsKey } from '../../../src/store/redis/keys';
+import { HostSample, Sample } from '../../../src/store/store';
+import { FakeClock, fakeClock } from '../../helpers/fake-clock';
+import { TEST_COMMAND_TIMEOUT_MS, connectTestRedis, uniquePrefix } from '../../helpers/test-store';
 
 jest.setTimeout(120_000);
 

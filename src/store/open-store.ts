@@ -3,12 +3,12 @@
  * store needs a connection, logs when Redis goes away and comes back (once per change,
  * not once per reconnect attempt), and a clean quit on shutdown.
  */
-import { Logger } from './logger';
-import { HostStore } from './store/host-store';
-import { RedisStore } from './store/redis-store';
-import { connectRedis } from './store/redis/connection';
-import { Store } from './store/store';
-import { Clock } from './store/time';
+import { Logger } from '../logger';
+import { HostStore } from './host-store';
+import { RedisStore } from './redis/redis-store';
+import { connectRedis } from './redis/connection';
+import { Store } from './store';
+import { Clock } from './time';
 import { StoreConfig } from './store-config';
 
 export interface OpenedStore {
