@@ -9,7 +9,7 @@ import { BulkLimits } from './http/bulk';
 import { corsPolicy } from './http/cors';
 import { dashboardRouter } from './http/dashboard';
 import { errorHandler, methodNotAllowed } from './http/errors';
-import { securityHeaders } from './http/hardening';
+import { securityHeaders } from './http/security-headers';
 import { AppMetrics } from './metrics/metrics';
 import { hostLimitWarnings } from './http/host-cap';
 import { openApiHandler } from './http/openapi';

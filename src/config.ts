@@ -6,7 +6,7 @@
 import { isBearerToken } from './http/auth';
 import { DEFAULT_BULK_LIMITS } from './http/bulk';
 import { parseCorsOrigins } from './http/cors';
-import { DEFAULT_MAX_CONNECTIONS } from './http/hardening';
+import { DEFAULT_MAX_CONNECTIONS } from './http/connection-cap';
 import { LOG_LEVELS, LogLevel, isLogLevel } from './logger';
 import { StoreConfig, checkWorkers, loadStoreConfig, redactUrl } from './store/store-config';
 import { DEFAULT_MAX_HOSTS } from './store/host-store';
