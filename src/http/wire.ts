@@ -4,7 +4,7 @@
  * WIRE_SIGNIFICANT_DIGITS: a mean is sum / count in binary doubles, so samples 0.1 and 0.2
  * would otherwise read 0.15000000000000002. Stores keep their exact sums; only the wire rounds.
  */
-import { Interval } from '../store/ring-buffer';
+import { Interval } from '../store/store';
 import { HostSummary } from '../store/store';
 import { toIsoSecond } from '../store/time';
 

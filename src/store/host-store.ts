@@ -15,9 +15,9 @@
  * entry still held is written to in place; that equals dropping it and adding it again,
  * since none of its data is inside any window any more and its own place is there for it.
  */
-import { LONGEST, MODES, Mode, RESOLUTIONS, windowStart } from './modes';
-import { Interval, Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
-import { HostSample, HostSummary, RecordOutcome, Sample, Store } from './store';
+import { MODES, Mode, RESOLUTIONS, windowStart } from './modes';
+import { Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
+import { HostSample, HostSummary, Interval, RecordOutcome, Sample, Store, isExpired, oldestLiveSec } from './store';
 import { Clock } from './time';
 
 function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: number } {
@@ -122,7 +122,7 @@ export class HostStore implements Store {
 
   /** Sweeps unless this hour of the day window was swept already; false when it was (nothing to free). */
   private reclaim(nowSec: number): boolean {
-    if (windowStart(LONGEST, nowSec) === this.sweptWindowStartSec) return false;
+    if (oldestLiveSec(nowSec) === this.sweptWindowStartSec) return false;
     this.sweep(nowSec);
     return true;
   }
@@ -173,7 +173,7 @@ export class HostStore implements Store {
 
   /** Forgets every host whose newest sample has left the last_day window; returns how many. */
   sweep(nowSec: number = this.clock()): number {
-    this.sweptWindowStartSec = windowStart(LONGEST, nowSec);
+    this.sweptWindowStartSec = oldestLiveSec(nowSec);
     let forgotten = 0;
     for (const [host, entry] of this.entries) {
       if (this.expireIfStale(host, entry, nowSec)) forgotten++;
@@ -188,9 +188,8 @@ export class HostStore implements Store {
    * loop turns, copying each state before it yields.
    */
   *states(nowSec: number = this.clock()): Generator<[string, Readonly<HostState>]> {
-    const oldestSec = windowStart(LONGEST, nowSec);
     for (const entry of this.entries) {
-      if (entry[1].lastSeenSec >= oldestSec) yield entry;
+      if (!isExpired(entry[1].lastSeenSec, nowSec)) yield entry;
     }
   }
 
@@ -212,7 +211,7 @@ export class HostStore implements Store {
   }
 
   private expireIfStale(host: string, entry: HostEntry, nowSec: number): boolean {
-    if (entry.lastSeenSec >= windowStart(LONGEST, nowSec)) return false;
+    if (!isExpired(entry.lastSeenSec, nowSec)) return false;
     this.entries.delete(host);
     return true;
   }

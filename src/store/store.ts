@@ -3,8 +3,7 @@
  * in-memory store) or with a promise (a networked store), so routes await only when they
  * are handed a promise and the in-memory hot path never pays for one.
  */
-import { Mode } from './modes';
-import { Interval } from './ring-buffer';
+import { LONGEST, Mode, windowStart } from './modes';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -13,6 +12,18 @@ export interface Sample {
   timeSec: number;
   cpuLoad: number;
   memLoad: number;
+}
+
+/** One bucket as read back: exact means (sum / count), or nulls when it holds no sample. */
+export interface Interval {
+  startSec: number;
+  samples: number;
+  cpuMean: number | null;
+  memMean: number | null;
+  cpuMin: number | null;
+  cpuMax: number | null;
+  memMin: number | null;
+  memMax: number | null;
 }
 
 /** One validated sample of one host, as a bulk request carries it. */
@@ -35,6 +46,19 @@ export interface HostSummary {
   lastSeenSec: number;
   cpuLoad: number;
   memLoad: number;
+}
+
+/**
+ * The oldest newest-sample time a live host may have at `nowSec`: the start of the last_day
+ * window. A host whose newest sample is older is expired, in every store (see isExpired).
+ */
+export function oldestLiveSec(nowSec: number): number {
+  return windowStart(LONGEST, nowSec);
+}
+
+/** Whether a host whose newest sample is at `lastSeenSec` has expired at `nowSec`: gone from every read, its place free. */
+export function isExpired(lastSeenSec: number, nowSec: number): boolean {
+  return lastSeenSec < oldestLiveSec(nowSec);
 }
 
 /*

@@ -1,6 +1,6 @@
 import { HostStore } from '../../src/store/host-store';
 import { Mode, RESOLUTIONS } from '../../src/store/modes';
-import { Interval } from '../../src/store/ring-buffer';
+import { Interval } from '../../src/store/store';
 import { SECONDS_PER_HOUR, SECONDS_PER_MINUTE } from '../../src/store/time';
 import { FakeClock, fakeClock } from '../helpers/fake-clock';
 

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { HostStore } from '../../src/store/host-store';
 import { MODES, Mode } from '../../src/store/modes';
-import { Interval } from '../../src/store/ring-buffer';
+import { Interval } from '../../src/store/store';
 import { HostSummary } from '../../src/store/store';
 import { fakeClock } from '../helpers/fake-clock';
 

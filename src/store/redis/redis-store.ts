@@ -20,15 +20,14 @@
  * answers with 503.
  */
 import { Cluster, ReplyError, Result } from 'ioredis';
-import { LONGEST, Mode, RESOLUTIONS, windowStart } from '../modes';
-import { Interval } from '../ring-buffer';
+import { Mode, RESOLUTIONS } from '../modes';
 import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './codec';
 import { RedisClient } from './connection';
 import { hostKeys, hostsKey, recordScriptKeys } from './keys';
 import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './scripts';
 import { StoreUnavailableError } from '../store-errors';
 import { DEFAULT_MAX_HOSTS } from '../host-store';
-import { HostSample, HostSummary, RecordOutcome, Sample, Store, StoreHealth } from '../store';
+import { HostSample, HostSummary, Interval, RecordOutcome, Sample, Store, StoreHealth, isExpired, oldestLiveSec } from '../store';
 import { Clock } from '../time';
 
 declare module 'ioredis' {
@@ -114,12 +113,11 @@ export class RedisStore implements Store {
   async recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): Promise<RecordOutcome> {
     const newestByHost = newestSecByHost(entries);
     const hosts = [...newestByHost.keys()];
-    const cutoffSec = windowStart(LONGEST, nowSec);
     const lasts = await this.readLasts(hosts);
     const unknown = new Map<string, number>();
     hosts.forEach((host, i) => {
       const last = lasts[i];
-      if (last === undefined || last.timeSec < cutoffSec) unknown.set(host, newestByHost.get(host) as number);
+      if (last === undefined || isExpired(last.timeSec, nowSec)) unknown.set(host, newestByHost.get(host) as number);
     });
     if (unknown.size > 0 && !(await this.admit(unknown, nowSec))) return 'full';
     for (let from = 0; from < entries.length; from += BATCH_CHUNK) {
@@ -182,7 +180,7 @@ export class RedisStore implements Store {
    * within those milliseconds.
    */
   private async admit(newestSecByHost: Map<string, number>, nowSec: number): Promise<boolean> {
-    const head = [this.hostsKey, String(windowStart(LONGEST, nowSec)), String(this.maxHosts)];
+    const head = [this.hostsKey, String(oldestLiveSec(nowSec)), String(this.maxHosts)];
     const hosts = [...newestSecByHost];
     const taken: string[] = [];
     try {
@@ -215,13 +213,13 @@ export class RedisStore implements Store {
       const keys = hostKeys(this.prefix, host);
       const [lastBytes, ring] = await this.client.mgetBuffer(keys.last, keys.rings[mode]);
       const last = decodeLast(lastBytes);
-      if (last === undefined || last.timeSec < windowStart(LONGEST, nowSec)) return undefined;
+      if (last === undefined || isExpired(last.timeSec, nowSec)) return undefined;
       return decodeWindow(ring, RESOLUTIONS[mode], nowSec);
     });
   }
 
   async hosts(nowSec: number = this.clock()): Promise<HostSummary[]> {
-    const cutoffSec = windowStart(LONGEST, nowSec);
+    const cutoffSec = oldestLiveSec(nowSec);
     const [names] = await this.bounded(() =>
       Promise.all([
         this.client.zrangebyscore(this.hostsKey, cutoffSec, '+inf'),
@@ -233,7 +231,7 @@ export class RedisStore implements Store {
     const summaries: HostSummary[] = [];
     names.forEach((host, i) => {
       const last = lasts[i];
-      if (last === undefined || last.timeSec < cutoffSec) return;
+      if (last === undefined || isExpired(last.timeSec, nowSec)) return;
       summaries.push({ host, lastSeenSec: last.timeSec, cpuLoad: last.cpuLoad, memLoad: last.memLoad });
     });
     return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
@@ -245,7 +243,7 @@ export class RedisStore implements Store {
    */
   forget(host: string): Promise<boolean> {
     return this.bounded(async () => {
-      const cutoffSec = windowStart(LONGEST, this.clock());
+      const cutoffSec = oldestLiveSec(this.clock());
       // The set first: a sample racing this DELETE then either lands before the keys go, or
       // finds the host unknown and re-admits it whole.
       const [score] = await Promise.all([this.client.zscore(this.hostsKey, host), this.client.zrem(this.hostsKey, host)]);
@@ -256,7 +254,7 @@ export class RedisStore implements Store {
 
   /** Live hosts, counted in the sorted set by score (ZCOUNT, O(log n)), for metrics. */
   countHosts(nowSec: number = this.clock()): Promise<number> {
-    return this.bounded(() => this.client.zcount(this.hostsKey, windowStart(LONGEST, nowSec), '+inf'));
+    return this.bounded(() => this.client.zcount(this.hostsKey, oldestLiveSec(nowSec), '+inf'));
   }
 
   /** Hosts in the hosts set, including any not yet trimmed; what HostStore.size is in memory. */
