@@ -180,7 +180,7 @@ function fakeApp(withMetrics: boolean): { handle(i: number): void } {
   const clock = (): number => 1_700_000_000;
   let middleware: RequestHandler = (_req, _res, next) => next();
   const app = { use: (handler: RequestHandler) => (middleware = handler), response: { end: () => undefined, writableEnded: false } };
-  if (withMetrics) new AppMetrics({ store: new HostStore({ clock }), clock }).requests.instrument(app as unknown as Express);
+  if (withMetrics) new AppMetrics({ store: new HostStore(), clock }).requests.instrument(app as unknown as Express);
   const requests = Array.from({ length: 1_000 }, (_, i) => ({ method: 'POST', route: { path: '/perf/:host' }, originalUrl: `/perf/host-${i}` }) as unknown as Request);
   const next: NextFunction = () => undefined;
   return {

@@ -38,7 +38,7 @@ export interface AppOptions {
 
 export function createApp(options: AppOptions = {}): Express {
   const clock = options.clock ?? systemClock;
-  const store: Store = options.store ?? new HostStore({ clock });
+  const store: Store = options.store ?? new HostStore();
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics === false ? undefined : (options.metrics ?? new AppMetrics({ store, clock }));
 

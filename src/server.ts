@@ -40,7 +40,7 @@ export function packageVersion(): string {
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const clock = systemClock;
-  const opened = openStore(config.store, clock, logger, config.maxHosts);
+  const opened = openStore(config.store, logger, config.maxHosts);
   const store = opened.store;
   // Snapshots are for the in-memory store only (config refuses them with Redis, which keeps its own data).
   const memory = opened.memory;
@@ -77,7 +77,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (warning !== undefined && (cluster.worker?.id ?? 1) === 1) logger.warn(warning);
 
   // Forgetting silent hosts is O(hosts), so it runs on a timer, never inside a request.
-  const sweeper = memory && setInterval(() => memory.sweep(), config.sweepIntervalSec * MS_PER_SECOND);
+  const sweeper = memory && setInterval(() => memory.sweep(clock()), config.sweepIntervalSec * MS_PER_SECOND);
   sweeper?.unref();
   snapshots?.start();
 

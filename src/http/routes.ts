@@ -88,7 +88,7 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onH
     .delete((req: Request, res: Response, next: NextFunction) => {
       QUERY.forgetHost(req);
       const host = parseHost(req.params.host);
-      whenDone(store.forget(host), next, (forgotten) => {
+      whenDone(store.forget(host, clock()), next, (forgotten) => {
         if (!forgotten) return next(unknownHost(host));
         res.status(204).end();
       });

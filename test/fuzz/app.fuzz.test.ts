@@ -34,7 +34,7 @@ interface Target {
 
 async function listen(options: { authTokens?: string[]; maxHosts?: number }): Promise<Target> {
   const clock = fakeClock(T0_SEC);
-  const store = new HostStore({ clock, maxHosts: options.maxHosts });
+  const store = new HostStore({ maxHosts: options.maxHosts });
   const app = createApp({ store, clock, authTokens: options.authTokens });
   const server = createHttpServer(app, serverTimeoutOptions(TIMEOUTS));
   server.on('clientError', clientErrorHandler(TIMEOUTS));

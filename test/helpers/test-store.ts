@@ -14,7 +14,6 @@ import { HostStore } from '../../src/store/host-store';
 import { RedisStore } from '../../src/store/redis/redis-store';
 import { RedisClient, connectRedis } from '../../src/store/redis/connection';
 import { Store } from '../../src/store/store';
-import { Clock } from '../../src/store/time';
 
 export type TestStoreKind = 'memory' | 'redis' | 'redis-cluster';
 
@@ -65,10 +64,10 @@ export function uniquePrefix(): string {
   return `test:${FILE_TAG}:${++prefixes}:`;
 }
 
-export function testStore(clock: Clock, maxHosts?: number): Store {
-  if (TEST_STORE_KIND === 'memory') return new HostStore({ clock, maxHosts });
+export function testStore(maxHosts?: number): Store {
+  if (TEST_STORE_KIND === 'memory') return new HostStore({ maxHosts });
   if (shared === undefined) throw new Error('the test Redis connection is not open yet: build apps inside tests or hooks');
-  return new RedisStore({ client: shared, clock, maxHosts, keyPrefix: uniquePrefix(), commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS });
+  return new RedisStore({ client: shared, maxHosts, keyPrefix: uniquePrefix(), commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS });
 }
 
 /** Hosts the store still holds (expired or not), whichever store it is. */

@@ -28,7 +28,6 @@ import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './scripts';
 import { StoreUnavailableError } from '../store-errors';
 import { DEFAULT_MAX_HOSTS } from '../host-store';
 import { HostSample, HostSummary, Interval, RecordOutcome, Sample, Store, StoreHealth, isExpired, oldestLiveSec } from '../store';
-import { Clock } from '../time';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -53,7 +52,6 @@ const UNAVAILABLE_REPLIES = /^(CLUSTERDOWN|LOADING|READONLY|MASTERDOWN|TRYAGAIN|
 
 export interface RedisStoreOptions {
   client: RedisClient;
-  clock: Clock;
   keyPrefix?: string; // default 'servertrack:'
   commandTimeoutMs?: number; // default 1000: the most any store call may take
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent: the cap of store.ts, shared by every process on this Redis
@@ -62,7 +60,6 @@ export interface RedisStoreOptions {
 export class RedisStore implements Store {
   readonly maxHosts: number;
   private readonly client: RedisClient;
-  private readonly clock: Clock;
   private readonly prefix: string;
   private readonly hostsKey: string;
   private readonly timeoutMs: number;
@@ -71,7 +68,6 @@ export class RedisStore implements Store {
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
-    this.clock = options.clock;
     this.prefix = options.keyPrefix ?? 'servertrack:';
     this.hostsKey = hostsKey(this.prefix);
     this.timeoutMs = options.commandTimeoutMs ?? 1000;
@@ -88,7 +84,7 @@ export class RedisStore implements Store {
    * ZADD XX GT in parallel, one round trip. XX keeps ZADD from adding a host the cap has not
    * admitted. Unknown host: admit (cap), then record.
    */
-  record(host: string, sample: Sample, nowSec: number = this.clock()): Promise<RecordOutcome> {
+  record(host: string, sample: Sample, nowSec: number): Promise<RecordOutcome> {
     return this.bounded(async () => {
       const keys = recordScriptKeys(hostKeys(this.prefix, host));
       const argument = encodeSampleArgument(nowSec, sample);
@@ -110,7 +106,7 @@ export class RedisStore implements Store {
    * Redis cannot make writes spread over cluster slots atomic, so a batch that fails
    * part-way (503) may have been partly recorded; it is never reported accepted.
    */
-  async recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): Promise<RecordOutcome> {
+  async recordBatch(entries: readonly HostSample[], nowSec: number): Promise<RecordOutcome> {
     const newestByHost = newestSecByHost(entries);
     const hosts = [...newestByHost.keys()];
     const lasts = await this.readLasts(hosts);
@@ -208,7 +204,7 @@ export class RedisStore implements Store {
     }
   }
 
-  report(host: string, mode: Mode, nowSec: number = this.clock()): Promise<Interval[] | undefined> {
+  report(host: string, mode: Mode, nowSec: number): Promise<Interval[] | undefined> {
     return this.bounded(async () => {
       const keys = hostKeys(this.prefix, host);
       const [lastBytes, ring] = await this.client.mgetBuffer(keys.last, keys.rings[mode]);
@@ -218,7 +214,7 @@ export class RedisStore implements Store {
     });
   }
 
-  async hosts(nowSec: number = this.clock()): Promise<HostSummary[]> {
+  async hosts(nowSec: number): Promise<HostSummary[]> {
     const cutoffSec = oldestLiveSec(nowSec);
     const [names] = await this.bounded(() =>
       Promise.all([
@@ -241,19 +237,18 @@ export class RedisStore implements Store {
    * True when the host was live (in the set, newest sample inside the day window): a host
    * past its window is already unknown to every read, as in memory once anything has read it.
    */
-  forget(host: string): Promise<boolean> {
+  forget(host: string, nowSec: number): Promise<boolean> {
     return this.bounded(async () => {
-      const cutoffSec = oldestLiveSec(this.clock());
       // The set first: a sample racing this DELETE then either lands before the keys go, or
       // finds the host unknown and re-admits it whole.
       const [score] = await Promise.all([this.client.zscore(this.hostsKey, host), this.client.zrem(this.hostsKey, host)]);
       await this.client.del(...recordScriptKeys(hostKeys(this.prefix, host)));
-      return score !== null && Number(score) >= cutoffSec;
+      return score !== null && !isExpired(Number(score), nowSec);
     });
   }
 
   /** Live hosts, counted in the sorted set by score (ZCOUNT, O(log n)), for metrics. */
-  countHosts(nowSec: number = this.clock()): Promise<number> {
+  countHosts(nowSec: number): Promise<number> {
     return this.bounded(() => this.client.zcount(this.hostsKey, oldestLiveSec(nowSec), '+inf'));
   }
 
