@@ -21,7 +21,7 @@ const RESTART_BACKOFF_MS = 1000;
  */
 const STUCK_WORKER_MARGIN_MS = 1000;
 
-export interface PrimaryOptions {
+interface PrimaryOptions {
   workers: number;
   logger: Logger;
   settings: Record<string, unknown>;

@@ -33,7 +33,7 @@ export interface RunningServer {
 }
 
 /** The package version, read at run time so dist/ and ts-node agree. */
-export function packageVersion(): string {
+function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
   return manifest.version;
 }

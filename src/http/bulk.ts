@@ -43,7 +43,7 @@ function rawEntries(req: Request, limits: BulkLimits): RawEntries {
   throw new HttpError(400, 'request body is required: a JSON array or NDJSON lines of samples');
 }
 
-export interface BulkDeps {
+interface BulkDeps {
   store: Store;
   clock: Clock;
   limits: BulkLimits;

@@ -33,7 +33,7 @@ interface ExposedError {
 }
 
 /** The Content-Encodings body-parser inflates: zstd only where node's zlib has it (22.15+, 23.8+). */
-export const CONTENT_ENCODINGS: readonly string[] = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : []), 'identity'];
+const CONTENT_ENCODINGS: readonly string[] = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : []), 'identity'];
 
 const CONTENT_ENCODING_LIST = `${CONTENT_ENCODINGS.slice(0, -1).join(', ')} or ${CONTENT_ENCODINGS.at(-1)}`;
 
@@ -45,7 +45,7 @@ function isInflateError(err: ExposedError, contentEncoding: string | undefined):
   return err.type === undefined && typeof err.errno === 'number' && contentEncoding !== undefined && contentEncoding !== 'identity';
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const KIB = 1024;
   const MIB = 1024 * KIB;
   if (bytes >= MIB && bytes % MIB === 0) return `${bytes / MIB} MiB`;
@@ -54,7 +54,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Seconds a client is asked to wait before retrying while the store is unavailable. */
-export const STORE_RETRY_AFTER_SEC = 1;
+const STORE_RETRY_AFTER_SEC = 1;
 
 /**
  * The store could not confirm: the client learns nothing was accepted and may retry. The
@@ -112,7 +112,7 @@ export function methodNotAllowed(allowed: string[]): RequestHandler {
   };
 }
 
-export type ErrorLogger = (err: unknown) => void;
+type ErrorLogger = (err: unknown) => void;
 
 /** The single error middleware; anything unexpected becomes a plain 500, logged once. */
 export function errorHandler(logError: ErrorLogger) {

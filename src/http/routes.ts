@@ -19,7 +19,7 @@ import { toWireHosts, toWireIntervals } from './wire';
 
 export const SAMPLE_BODY_LIMIT_BYTES = 16 * 1024;
 
-export interface RouteDeps {
+interface RouteDeps {
   store: Store;
   clock: Clock;
   bulkLimits?: BulkLimits;

@@ -8,7 +8,7 @@ import { Interval } from '../store/store';
 import { HostSummary } from '../store/store';
 import { toIsoSecond } from '../store/time';
 
-export const WIRE_SIGNIFICANT_DIGITS = 12;
+const WIRE_SIGNIFICANT_DIGITS = 12;
 
 /**
  * `value` to 12 significant digits. Loads (0-100) take a multiply, a round and a divide:

@@ -21,14 +21,14 @@ import { Ring, SLOT_BYTES } from '../store/ring-buffer';
 import { readSlot, slotSampleCount, slotStartSec, writeSlot } from '../store/slot-bytes';
 
 export const MAGIC = Buffer.from('SRVTRACK', 'latin1');
-export const FORMAT_VERSION = 1;
-export const HEADER_BYTES = MAGIC.length + 4 + 4 + 8;
-export const LIVE_BITS_BYTES = Math.ceil(SLOT_COUNT / 8);
-export const MAX_NAME_BYTES = 255;
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = MAGIC.length + 4 + 4 + 8;
+const LIVE_BITS_BYTES = Math.ceil(SLOT_COUNT / 8);
+const MAX_NAME_BYTES = 255;
 /** The newest sample (three f64) and the live bits: what sits between the name and the slots. */
 export const RECORD_HEAD_BYTES = 3 * 8 + LIVE_BITS_BYTES;
 export const MAX_RECORD_BYTES = 1 + MAX_NAME_BYTES + RECORD_HEAD_BYTES + SLOT_COUNT * SLOT_BYTES;
-export const END_BYTES = 1 + 4 + 4;
+const END_BYTES = 1 + 4 + 4;
 
 /** A file that cannot be read back; the message says why, the loader adds the file name. */
 export class SnapshotFormatError extends Error {
@@ -42,7 +42,7 @@ export class SnapshotFormatError extends Error {
 const SLOT_RING: Ring[] = RINGS.flatMap((ring) => new Array<Ring>(ring.slotCount).fill(ring));
 
 /** True when `slot` holds a bucket still inside its ring's window at `nowSec`. */
-export function isLiveSlot(series: HostState['series'], slot: number, nowSec: number): boolean {
+function isLiveSlot(series: HostState['series'], slot: number, nowSec: number): boolean {
   return SLOT_RING[slot].holdsLive(series, slot, nowSec);
 }
 
@@ -105,7 +105,7 @@ export function decodeHeaderTail(bytes: Buffer): number {
   return bytes.readDoubleLE(4);
 }
 
-export interface RecordHead {
+interface RecordHead {
   lastSeenSec: number;
   lastCpuLoad: number;
   lastMemLoad: number;

@@ -52,7 +52,7 @@ class HostEntry implements HostState {
 
 export const DEFAULT_MAX_HOSTS = 100_000;
 
-export interface HostStoreOptions {
+interface HostStoreOptions {
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent
 }
 

@@ -10,7 +10,7 @@ import { connectRedis } from './redis/connection';
 import { Store } from './store';
 import { StoreConfig } from './store-config';
 
-export interface OpenedStore {
+interface OpenedStore {
   store: Store;
   /** The in-memory store, for what only it needs: the sweeper and snapshots (Redis keys expire by themselves). */
   memory?: HostStore;
@@ -20,7 +20,7 @@ export interface OpenedStore {
 }
 
 /** How long start-up waits for Redis before listening anyway (and answering 503 until it is up). */
-export const READY_WAIT_MS = 5_000;
+const READY_WAIT_MS = 5_000;
 
 export function openStore(config: StoreConfig, logger: Logger, maxHosts: number): OpenedStore {
   if (config.kind === 'memory') {

@@ -66,7 +66,7 @@ export function slotIndex(startSec: number, r: Resolution): number {
  * counted from the ring's first slot), or undefined when that slot holds another bucket or
  * none. One per storage: a SeriesBuffer here, a Redis ring string in redis/codec.ts.
  */
-export type SlotReader = (i: number, startSec: number) => Interval | undefined;
+type SlotReader = (i: number, startSec: number) => Interval | undefined;
 
 /**
  * The whole window of `r` ending with the bucket in progress at `nowSec`, oldest first.

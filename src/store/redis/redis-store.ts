@@ -22,8 +22,8 @@
 import { Cluster, ReplyError, Result } from 'ioredis';
 import { Mode, RESOLUTIONS } from '../modes';
 import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './codec';
-import { RedisClient } from './connection';
-import { hostKeys, hostsKey, recordScriptKeys } from './keys';
+import { DEFAULT_COMMAND_TIMEOUT_MS, RedisClient } from './connection';
+import { DEFAULT_KEY_PREFIX, hostKeys, hostsKey, recordScriptKeys } from './keys';
 import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './scripts';
 import { StoreUnavailableError } from '../store-errors';
 import { DEFAULT_MAX_HOSTS } from '../host-store';
@@ -41,7 +41,7 @@ declare module 'ioredis' {
  * trip. Each chunk must finish within the command timeout, and memory for pending replies
  * stays bounded whatever the request or the fleet size.
  */
-export const BATCH_CHUNK = 1_000;
+const BATCH_CHUNK = 1_000;
 
 /** The record script's second argument: write only for a live host, or write in any case. */
 const ONLY_IF_KNOWN = '1';
@@ -50,10 +50,10 @@ const ALWAYS = '0';
 /** Replies that mean "Redis cannot serve this now", as opposed to a bug in a command. */
 const UNAVAILABLE_REPLIES = /^(CLUSTERDOWN|LOADING|READONLY|MASTERDOWN|TRYAGAIN|OOM|BUSY|NOREPLICAS|MOVED|ASK)\b/;
 
-export interface RedisStoreOptions {
+interface RedisStoreOptions {
   client: RedisClient;
-  keyPrefix?: string; // default 'servertrack:'
-  commandTimeoutMs?: number; // default 1000: the most any store call may take
+  keyPrefix?: string; // DEFAULT_KEY_PREFIX when absent
+  commandTimeoutMs?: number; // DEFAULT_COMMAND_TIMEOUT_MS when absent: the most any store call may take
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent: the cap of store.ts, shared by every process on this Redis
 }
 
@@ -68,9 +68,9 @@ export class RedisStore implements Store {
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
-    this.prefix = options.keyPrefix ?? 'servertrack:';
+    this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.hostsKey = hostsKey(this.prefix);
-    this.timeoutMs = options.commandTimeoutMs ?? 1000;
+    this.timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
     this.client.on('error', (err: Error) => (this.connectionError = err.message));
     this.client.on('ready', () => (this.connectionError = undefined));
@@ -250,11 +250,6 @@ export class RedisStore implements Store {
   /** Live hosts, counted in the sorted set by score (ZCOUNT, O(log n)), for metrics. */
   countHosts(nowSec: number): Promise<number> {
     return this.bounded(() => this.client.zcount(this.hostsKey, oldestLiveSec(nowSec), '+inf'));
-  }
-
-  /** Hosts in the hosts set, including any not yet trimmed; what HostStore.size is in memory. */
-  hostCount(): Promise<number> {
-    return this.bounded(() => this.client.zcard(this.hostsKey));
   }
 
   async health(): Promise<StoreHealth> {
