@@ -16,11 +16,12 @@
  * whose hosts sit in many slots, one GET each, which auto-pipelining groups per node.
  *
  * Every call, and each chunk of a chunked one, is bounded by `commandTimeoutMs`; a Redis
- * that is down, slow or refusing writes raises StoreUnavailableError, which the HTTP layer
- * answers with 503.
+ * that is down, slow or refusing writes raises StoreUnavailableError (bounded-calls.ts),
+ * which the HTTP layer answers with 503.
  */
-import { Cluster, ReplyError, Result } from 'ioredis';
+import { Cluster, Result } from 'ioredis';
 import { Mode, RESOLUTIONS } from '../modes';
+import { BoundedCalls } from './bounded-calls';
 import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './codec';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisClient } from './connection';
 import { DEFAULT_KEY_PREFIX, hostKeys, hostsKey, recordScriptKeys } from './keys';
@@ -47,9 +48,6 @@ const BATCH_CHUNK = 1_000;
 const ONLY_IF_KNOWN = '1';
 const ALWAYS = '0';
 
-/** Replies that mean "Redis cannot serve this now", as opposed to a bug in a command. */
-const UNAVAILABLE_REPLIES = /^(CLUSTERDOWN|LOADING|READONLY|MASTERDOWN|TRYAGAIN|OOM|BUSY|NOREPLICAS|MOVED|ASK)\b/;
-
 interface RedisStoreOptions {
   client: RedisClient;
   keyPrefix?: string; // DEFAULT_KEY_PREFIX when absent
@@ -62,18 +60,14 @@ export class RedisStore implements Store {
   private readonly client: RedisClient;
   private readonly prefix: string;
   private readonly hostsKey: string;
-  private readonly timeoutMs: number;
-  /** Why the connection is down, for /healthz and 503 reasons; ioredis's own message only says "not writeable". */
-  private connectionError: string | undefined;
+  private readonly calls: BoundedCalls;
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.hostsKey = hostsKey(this.prefix);
-    this.timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.calls = new BoundedCalls(this.client, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
-    this.client.on('error', (err: Error) => (this.connectionError = err.message));
-    this.client.on('ready', () => (this.connectionError = undefined));
     // defineCommand is idempotent per client; several stores may share one connection.
     this.client.defineCommand('servertrackRecord', { numberOfKeys: recordScriptKeys(hostKeys('', 'x')).length, lua: RECORD_LUA });
     this.client.defineCommand('servertrackAdmit', { numberOfKeys: 1, lua: ADMIT_LUA });
@@ -262,29 +256,9 @@ export class RedisStore implements Store {
     }
   }
 
-  private toStoreError(err: unknown): unknown {
-    if (err instanceof StoreUnavailableError) return err; // from a bounded call inside this one
-    if (err instanceof ReplyError && !UNAVAILABLE_REPLIES.test((err as Error).message)) return err;
-    const message = err instanceof Error ? err.message : String(err);
-    if (this.client.status !== 'ready' && this.connectionError !== undefined) return new StoreUnavailableError(`redis: ${this.connectionError}`);
-    return new StoreUnavailableError(`redis: ${message}`);
-  }
-
-  /** Runs `work` against the deadline and turns every way Redis can fail into StoreUnavailableError. */
+  /** Runs `work` within the command timeout; see bounded-calls.ts. */
   private bounded<T>(work: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new StoreUnavailableError(`redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-      work().then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(this.toStoreError(err));
-        },
-      );
-    });
+    return this.calls.run(work);
   }
 }
 
