@@ -1,7 +1,7 @@
 /**
  * npm run test:redis: the whole API suite against a real redis-server and against a real
  * 3-node Redis Cluster (the same test files as npm test, with the store swapped by
- * SERVERTRACK_TEST_STORE), plus the Redis-only tests in test/redis/. global-setup.ts
+ * SERVERTRACK_TEST_STORE), plus the Redis-only tests in test/redis/ and test/store/redis/. global-setup.ts
  * starts the servers on free ports and stops them at the end.
  * @type {import('jest').Config}
  */
@@ -18,6 +18,6 @@ module.exports = {
   projects: [
     { ...api, displayName: 'api on redis', setupFiles: ['<rootDir>/test/redis/use-redis.ts'] },
     { ...api, displayName: 'api on redis cluster', setupFiles: ['<rootDir>/test/redis/use-redis-cluster.ts'] },
-    { preset: 'ts-jest', testEnvironment: 'node', displayName: 'redis', roots: ['<rootDir>/test/redis'], testMatch: ['**/*.test.ts'] },
+    { preset: 'ts-jest', testEnvironment: 'node', displayName: 'redis', roots: ['<rootDir>/test/redis', '<rootDir>/test/store/redis'], testMatch: ['**/*.test.ts'] },
   ],
 };

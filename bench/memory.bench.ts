@@ -29,7 +29,7 @@ function gc(): void {
 
 /** Child side: fills `hostCount` hosts and prints RSS before and after. */
 function measureChild(hostCount: number): void {
-  const store = new HostStore({ clock: () => NOW_SEC });
+  const store = new HostStore();
   const samples = [
     ...Array.from({ length: 60 }, (_, i) => NOW_SEC - i),
     ...Array.from({ length: 60 }, (_, i) => NOW_SEC - i * SECONDS_PER_MINUTE),
@@ -42,7 +42,7 @@ function measureChild(hostCount: number): void {
   hosts.length = 0; // the store keeps its own keys
   gc();
   const rssBytes = process.memoryUsage.rss();
-  if (store.size !== hostCount || store.report('host-000000.example.com', 'last_day')?.some((i) => i.samples === 0) !== false) {
+  if (store.size !== hostCount || store.report('host-000000.example.com', 'last_day', NOW_SEC)?.some((i) => i.samples === 0) !== false) {
     throw new Error('not every bucket is live');
   }
   process.stdout.write(JSON.stringify({ baselineRssBytes, rssBytes } satisfies Measured));

@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { AppMetrics } from '../src/http/metrics';
+import { AppMetrics } from '../src/metrics/metrics';
 import { HostStore } from '../src/store/host-store';
 import { CAN_PIN, LOAD_CORE, pinSelf, tsNodeArgs } from './lib/cores';
 import { describeMachine, printCommand } from './lib/report';
@@ -131,7 +131,7 @@ function fakeApp(withMetrics: boolean): { handle(i: number): void } {
   const clock = (): number => 1_700_000_000;
   let middleware: RequestHandler = (_req, _res, next) => next();
   const app = { use: (handler: RequestHandler) => (middleware = handler), response: { end: () => undefined, writableEnded: false } };
-  if (withMetrics) new AppMetrics({ store: new HostStore({ clock }), clock }).requests.instrument(app as unknown as Express);
+  if (withMetrics) new AppMetrics({ store: new HostStore(), clock }).requests.instrument(app as unknown as Express);
   const requests = Array.from({ length: 1_000 }, (_, i) => ({ method: 'POST', route: { path: '/perf/:host' }, originalUrl: `/perf/host-${i}` }) as unknown as Request);
   const next: NextFunction = () => undefined;
   return {

@@ -13,7 +13,7 @@
  * Redis scales on real hardware. Then Redis bytes per host with a full day of data,
  * measured with MEMORY USAGE.
  */
-import { RedisStore } from '../src/store/redis-store';
+import { RedisStore } from '../src/store/redis/redis-store';
 import { connectRedis } from '../src/store/redis/connection';
 import { hostKeys, hostsKey } from '../src/store/redis/keys';
 import { HostSample } from '../src/store/store';
@@ -93,7 +93,7 @@ export async function redisBytesPerHost(url: string): Promise<{ keysBytes: numbe
   await client.flushall();
   const before = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
   const nowSec = Math.floor(Date.now() / 1000);
-  const store = new RedisStore({ client, clock: () => nowSec, keyPrefix: 'servertrack:', commandTimeoutMs: 60_000, maxHosts: MEMORY_HOSTS });
+  const store = new RedisStore({ client, keyPrefix: 'servertrack:', commandTimeoutMs: 60_000, maxHosts: MEMORY_HOSTS });
   // One sample per second of the minute, per minute of the hour, per hour of the day: 144 slots.
   const ages = [...Array.from({ length: 60 }, (_, s) => s), ...Array.from({ length: 60 }, (_, m) => m * 60), ...Array.from({ length: 24 }, (_, h) => h * 3600)];
   for (let h = 0; h < MEMORY_HOSTS; h++) {

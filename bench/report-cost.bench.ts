@@ -39,7 +39,7 @@ function fill(store: HostStore, host: string, count: number): void {
 
 function main(): void {
   pinSelf(SERVER_CORE);
-  const store = new HostStore({ clock: () => NOW_SEC });
+  const store = new HostStore();
   for (const count of SAMPLE_COUNTS) fill(store, `host-${count}`, count);
   for (const mode of MODES) {
     const lengths = SAMPLE_COUNTS.map((count) => store.report(`host-${count}`, mode, NOW_SEC)?.filter((i) => i.samples > 0).length);

@@ -12,7 +12,7 @@ import { describeMachine, log, printCommand, printTable } from './lib/report';
 import { ROUNDS } from './lib/rounds';
 import { formatNumber, formatRatio } from './lib/stats';
 import { alternate } from './lib/timing';
-import { securityHeaders } from '../src/http/hardening';
+import { securityHeaders } from '../src/http/security-headers';
 
 const ITERATIONS = 100_000;
 // Short rounds, many of them: on a shared machine a burst of noise then spoils one round, not a side.

@@ -33,13 +33,13 @@ const FOLDER = mkdtempSync(path.join(process.argv[4] ?? os.tmpdir(), 'servertrac
 const NOW_SEC = 1_700_001_030;
 
 function fullDayStore(): HostStore {
-  const store = new HostStore({ clock: () => NOW_SEC });
+  const store = new HostStore();
   for (let h = 0; h < HOSTS; h++) {
     const host = `host-${h}.example.internal`;
     // One sample in every bucket of every window: all 144 slots live.
-    for (let s = 0; s < 60; s++) store.record(host, { timeSec: NOW_SEC - s, cpuLoad: (h + s) % 100, memLoad: s });
-    for (let m = 1; m < 60; m++) store.record(host, { timeSec: NOW_SEC - m * SECONDS_PER_MINUTE, cpuLoad: m, memLoad: h % 100 });
-    for (let d = 1; d < 24; d++) store.record(host, { timeSec: NOW_SEC - d * SECONDS_PER_HOUR, cpuLoad: d, memLoad: 50 });
+    for (let s = 0; s < 60; s++) store.record(host, { timeSec: NOW_SEC - s, cpuLoad: (h + s) % 100, memLoad: s }, NOW_SEC);
+    for (let m = 1; m < 60; m++) store.record(host, { timeSec: NOW_SEC - m * SECONDS_PER_MINUTE, cpuLoad: m, memLoad: h % 100 }, NOW_SEC);
+    for (let d = 1; d < 24; d++) store.record(host, { timeSec: NOW_SEC - d * SECONDS_PER_HOUR, cpuLoad: d, memLoad: 50 }, NOW_SEC);
   }
   return store;
 }

@@ -8,13 +8,13 @@ import { PROTECTED_PATHS, ScopedTokens, bearerAuth, hasTokens } from './http/aut
 import { BulkLimits } from './http/bulk';
 import { corsPolicy } from './http/cors';
 import { dashboardRouter } from './http/dashboard';
-import { errorHandler } from './http/errors';
-import { securityHeaders } from './http/hardening';
-import { AppMetrics } from './http/metrics';
+import { errorHandler, methodNotAllowed } from './http/errors';
+import { securityHeaders } from './http/security-headers';
+import { AppMetrics } from './metrics/metrics';
 import { hostLimitWarnings } from './http/host-cap';
 import { openApiHandler } from './http/openapi';
 import { allowQuery } from './http/query-params';
-import { methodNotAllowed, perfRouter } from './http/routes';
+import { perfRouter } from './http/routes';
 import { Logger, silentLogger } from './logger';
 import { HostStore } from './store/host-store';
 import { Store } from './store/store';
@@ -38,7 +38,7 @@ export interface AppOptions {
 
 export function createApp(options: AppOptions = {}): Express {
   const clock = options.clock ?? systemClock;
-  const store: Store = options.store ?? new HostStore({ clock });
+  const store: Store = options.store ?? new HostStore();
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics === false ? undefined : (options.metrics ?? new AppMetrics({ store, clock }));
 

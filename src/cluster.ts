@@ -6,7 +6,7 @@
  * The primary only supervises: a worker that dies is replaced; SIGTERM, SIGINT and SIGHUP
  * are passed on as SIGTERM, and the primary exits 0 once every worker has finished its
  * in-flight requests; a worker still running a second after the grace period is killed.
- * Metrics: the primary also sums the workers' metrics for /metrics (http/cluster-metrics.ts).
+ * Metrics: the primary also sums the workers' metrics for /metrics (metrics/cluster-metrics.ts).
  */
 import cluster, { Worker } from 'node:cluster';
 import { Logger } from './logger';
@@ -21,7 +21,7 @@ const RESTART_BACKOFF_MS = 1000;
  */
 const STUCK_WORKER_MARGIN_MS = 1000;
 
-export interface PrimaryOptions {
+interface PrimaryOptions {
   workers: number;
   logger: Logger;
   settings: Record<string, unknown>;

@@ -6,9 +6,9 @@
 import { isBearerToken } from './http/auth';
 import { DEFAULT_BULK_LIMITS } from './http/bulk';
 import { parseCorsOrigins } from './http/cors';
-import { DEFAULT_MAX_CONNECTIONS } from './http/hardening';
+import { DEFAULT_MAX_CONNECTIONS } from './http/connection-cap';
 import { LOG_LEVELS, LogLevel, isLogLevel } from './logger';
-import { StoreConfig, checkWorkers, loadStoreConfig, redactUrl } from './store-config';
+import { StoreConfig, checkWorkers, loadStoreConfig, redactUrl } from './store/store-config';
 import { DEFAULT_MAX_HOSTS } from './store/host-store';
 import { checkUnknownSettings, readsRecorded } from './unknown-settings';
 
@@ -31,7 +31,7 @@ export interface Config {
   corsOrigins: string[]; // SERVERTRACK_CORS_ORIGINS, default none (no CORS headers): comma-separated origins, or *
   snapshotPath: string | undefined; // SERVERTRACK_SNAPSHOT, default unset (memory only): file to load at start and write to
   snapshotIntervalSec: number; // SERVERTRACK_SNAPSHOT_INTERVAL, default 60: seconds between snapshot writes
-  store: StoreConfig; // SERVERTRACK_STORE and the REDIS_* settings (store-config.ts)
+  store: StoreConfig; // SERVERTRACK_STORE and the REDIS_* settings (store/store-config.ts)
   workers: number; // SERVERTRACK_WORKERS, default 1: processes sharing the port (node:cluster); more than 1 needs Redis
 }
 

@@ -20,7 +20,7 @@ export function isLogLevel(name: string): name is LogLevel {
  * an Authorization header (a bearer token) or a token setting. Nothing logs them today; this
  * keeps a future `logger.debug({ req })` or `{ settings }` from leaking them.
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'authorization',
   'headers.authorization',
   'req.headers.authorization',

@@ -9,15 +9,18 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app';
 import { runPrimary } from './cluster';
-import { serveClusterMetrics } from './http/cluster-metrics';
-import { AppMetrics } from './http/metrics';
+import { serveClusterMetrics } from './metrics/cluster-metrics';
+import { AppMetrics } from './metrics/metrics';
 import { Config, describeSettings, loadConfig } from './config';
-import { capConnections, clientErrorHandler, openApiWarning, serverTimeoutOptions } from './http/hardening';
+import { clientErrorHandler } from './http/client-errors';
+import { capConnections } from './http/connection-cap';
+import { openApiWarning } from './http/listen-warning';
+import { serverTimeoutOptions } from './http/server-timeouts';
 import { createHttpServer } from './http/http-server';
 import { guardIdleConnections } from './http/idle-connections';
 import { Logger, createLogger } from './logger';
 import { Snapshotter } from './snapshot/snapshotter';
-import { openStore } from './open-store';
+import { openStore } from './store/open-store';
 import { STOP_SIGNALS, WORKER_STOP_SIGNALS } from './stop-signals';
 import { MS_PER_SECOND, systemClock } from './store/time';
 
@@ -31,14 +34,14 @@ export interface RunningServer {
 }
 
 /** The package version, read at run time so dist/ and ts-node agree. */
-export function packageVersion(): string {
+function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
   return manifest.version;
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const clock = systemClock;
-  const opened = openStore(config.store, clock, logger, config.maxHosts);
+  const opened = openStore(config.store, logger, config.maxHosts);
   const store = opened.store;
   // Snapshots are for the in-memory store only (config refuses them with Redis, which keeps its own data).
   const memory = opened.memory;
@@ -76,7 +79,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (warning !== undefined && (cluster.worker?.id ?? 1) === 1) logger.warn(warning);
 
   // Forgetting silent hosts is O(hosts), so it runs on a timer, never inside a request.
-  const sweeper = memory && setInterval(() => memory.sweep(), config.sweepIntervalSec * MS_PER_SECOND);
+  const sweeper = memory && setInterval(() => memory.sweep(clock()), config.sweepIntervalSec * MS_PER_SECOND);
   sweeper?.unref();
   snapshots?.start();
 

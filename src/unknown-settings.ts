@@ -17,7 +17,7 @@ const PREFIX = 'SERVERTRACK_';
  */
 const READ_BY_THE_AGENT = ['SERVERTRACK_URL', 'SERVERTRACK_HOST', 'SERVERTRACK_PROC'];
 
-export interface RecordedEnv {
+interface RecordedEnv {
   env: Env;
   /** Every name read through `env` so far, whether it was set or not. */
   namesRead: Set<string>;
@@ -35,7 +35,7 @@ export function readsRecorded(env: Env): RecordedEnv {
 }
 
 /** Levenshtein distance: how many single-character edits turn `a` into `b`. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -56,7 +56,7 @@ function withoutPrefix(name: string): string {
  * The known name closest to `unknown`. Prefixes are set aside first, so SERVERTRACK_PORT
  * leads to PORT and SERVERTRACK_TOKENS to SERVERTRACK_TOKEN; ties go to the earlier name.
  */
-export function nearestSetting(unknown: string, known: readonly string[]): string | undefined {
+function nearestSetting(unknown: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const name of known) {

@@ -248,7 +248,7 @@ describe('loadConfig', () => {
     });
 
     it('knows every SERVERTRACK_ setting the source reads', () => {
-      const source = ['src/config.ts', 'src/store-config.ts'].map((file) => readFileSync(path.join(__dirname, '..', file), 'utf8')).join('');
+      const source = ['src/config.ts', 'src/store/store-config.ts'].map((file) => readFileSync(path.join(__dirname, '..', file), 'utf8')).join('');
       const names = [...new Set(source.match(/\bSERVERTRACK_[A-Z_]+\b/g))];
       expect(names.length).toBeGreaterThan(15);
       for (const name of names) {

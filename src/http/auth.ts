@@ -40,7 +40,7 @@ export interface ScopedTokens {
   read: readonly string[];
 }
 
-export type Scope = 'read' | 'ingest' | 'full';
+type Scope = 'read' | 'ingest' | 'full';
 
 // Scopes as bits, so what a token grants is one number and checking it allocates nothing.
 export const SCOPE_BITS: Readonly<Record<Scope, number>> = { read: 1, ingest: 2, full: 4 };

@@ -14,7 +14,7 @@
 import cors from 'cors';
 import { RequestHandler } from 'express';
 
-export const ANY_ORIGIN = '*';
+const ANY_ORIGIN = '*';
 
 /** How long a browser may cache a preflight answer (Chromium caps it at 2 hours). */
 const PREFLIGHT_MAX_AGE_SEC = 600;

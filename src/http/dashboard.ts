@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import express, { Router } from 'express';
-import { methodNotAllowed } from './routes';
+import { methodNotAllowed } from './errors';
 
 /** public/ sits next to src/ and dist/, so the same path works from source and from the build. */
 export const PUBLIC_DIR = path.resolve(__dirname, '..', '..', 'public');

@@ -3,14 +3,9 @@
  * place that turns any error into the JSON body `{ "error": "..." }`.
  */
 import zlib from 'node:zlib';
-import { NextFunction, Request, Response } from 'express';
+import { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ErrorDetail, InvalidInputError } from '../ingest/invalid-input';
 import { StoreUnavailableError } from '../store/store-errors';
-
-/** Why one entry of a bulk request was rejected; `index` is 0-based (NDJSON: the line). */
-export interface ErrorDetail {
-  index: number;
-  error: string;
-}
 
 export class HttpError extends Error {
   constructor(
@@ -38,7 +33,7 @@ interface ExposedError {
 }
 
 /** The Content-Encodings body-parser inflates: zstd only where node's zlib has it (22.15+, 23.8+). */
-export const CONTENT_ENCODINGS: readonly string[] = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : []), 'identity'];
+const CONTENT_ENCODINGS: readonly string[] = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : []), 'identity'];
 
 const CONTENT_ENCODING_LIST = `${CONTENT_ENCODINGS.slice(0, -1).join(', ')} or ${CONTENT_ENCODINGS.at(-1)}`;
 
@@ -50,7 +45,7 @@ function isInflateError(err: ExposedError, contentEncoding: string | undefined):
   return err.type === undefined && typeof err.errno === 'number' && contentEncoding !== undefined && contentEncoding !== 'identity';
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const KIB = 1024;
   const MIB = 1024 * KIB;
   if (bytes >= MIB && bytes % MIB === 0) return `${bytes / MIB} MiB`;
@@ -59,7 +54,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Seconds a client is asked to wait before retrying while the store is unavailable. */
-export const STORE_RETRY_AFTER_SEC = 1;
+const STORE_RETRY_AFTER_SEC = 1;
 
 /**
  * The store could not confirm: the client learns nothing was accepted and may retry. The
@@ -68,6 +63,12 @@ export const STORE_RETRY_AFTER_SEC = 1;
 function fromStoreError(err: unknown): HttpError | undefined {
   if (!(err instanceof StoreUnavailableError)) return undefined;
   return new HttpError(503, 'store unavailable', { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
+}
+
+/** Input a parser of ingest/ rejected: a 400 with its message, and the rejected entries of a bulk request. */
+function fromInvalidInput(err: unknown): HttpError | undefined {
+  if (!(err instanceof InvalidInputError)) return undefined;
+  return new HttpError(400, err.message, {}, err.details);
 }
 
 /** Rewrites the library errors a client can cause into messages that name the limit or field. */
@@ -98,7 +99,20 @@ function fromLibraryError(err: ExposedError, req: Request): HttpError | undefine
   return undefined;
 }
 
-export type ErrorLogger = (err: unknown) => void;
+/** Answers a known path hit with a method it does not serve. */
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+  const allow = [...allowed, 'OPTIONS'].join(', ');
+  return (req, res) => {
+    res.set('Allow', allow);
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    res.status(405).json({ error: `method ${req.method} is not allowed here; allowed: ${allow}` });
+  };
+}
+
+type ErrorLogger = (err: unknown) => void;
 
 /** The single error middleware; anything unexpected becomes a plain 500, logged once. */
 export function errorHandler(logError: ErrorLogger) {
@@ -110,7 +124,7 @@ export function errorHandler(logError: ErrorLogger) {
       res.destroy();
       return;
     }
-    const httpError = err instanceof HttpError ? err : (fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError, req));
+    const httpError = err instanceof HttpError ? err : (fromInvalidInput(err) ?? fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError, req));
     if (httpError === undefined) {
       logError(err);
       res.status(500).json({ error: 'internal error' });

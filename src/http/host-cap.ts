@@ -7,7 +7,7 @@
 import { Logger } from '../logger';
 import { HttpError } from './errors';
 
-export const MAX_HOSTS_VARIABLE = 'SERVERTRACK_MAX_HOSTS';
+const MAX_HOSTS_VARIABLE = 'SERVERTRACK_MAX_HOSTS';
 
 function remedy(): string {
   return `raise ${MAX_HOSTS_VARIABLE} or DELETE /perf/{host} for hosts no longer needed`;
@@ -19,7 +19,7 @@ export function hostLimitReached(maxHosts: number): HttpError {
 }
 
 /** While the cap refuses writes, one warning line per this many seconds at most. */
-export const HOST_LIMIT_WARNING_INTERVAL_SEC = 60;
+const HOST_LIMIT_WARNING_INTERVAL_SEC = 60;
 
 /** Called with the request's time for every request the cap refuses. */
 export type HostLimitListener = (nowSec: number) => void;

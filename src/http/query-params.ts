@@ -6,10 +6,10 @@
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpError } from './errors';
-import { showValue } from './show-value';
+import { showValue } from '../ingest/show-value';
 
 /** Throws a 400 naming the first query parameter of `req` that is not in `allowed`. */
-export type QueryCheck = (req: Request) => void;
+type QueryCheck = (req: Request) => void;
 
 export function queryCheck(...allowed: string[]): QueryCheck {
   const readable = allowed.length === 0 ? 'this route takes none' : `allowed: ${allowed.join(', ')}`;

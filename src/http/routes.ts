@@ -3,39 +3,28 @@
  * Each request reads the clock once, at the top, and hands that time down.
  */
 import bodyParser from 'body-parser';
-import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import express, { NextFunction, Request, Response, Router } from 'express';
 import { RESOLUTIONS } from '../store/modes';
 import { Store } from '../store/store';
 import { Clock } from '../store/time';
 import { BulkLimits, DEFAULT_BULK_LIMITS, bulkIngest } from './bulk';
-import { HttpError } from './errors';
+import { HttpError, methodNotAllowed } from './errors';
 import { HostLimitListener, hostLimitReached } from './host-cap';
 import { hasBody, whenDone } from './handler-kit';
 import { allowQuery, queryCheck } from './query-params';
-import { isFields, parseFill, parseHost, parseMode, parseSample } from './validate';
+import { parseHost } from '../ingest/host';
+import { isFields, parseSample } from '../ingest/sample';
+import { parseFill, parseMode } from './validate';
 import { toWireHosts, toWireIntervals } from './wire';
 
 export const SAMPLE_BODY_LIMIT_BYTES = 16 * 1024;
 
-export interface RouteDeps {
+interface RouteDeps {
   store: Store;
   clock: Clock;
   bulkLimits?: BulkLimits;
   /** Told of every request the host cap refuses (metrics, warning lines). */
   onHostLimit?: HostLimitListener;
-}
-
-/** Answers a known path hit with a method it does not serve. */
-export function methodNotAllowed(allowed: string[]): RequestHandler {
-  const allow = [...allowed, 'OPTIONS'].join(', ');
-  return (req, res) => {
-    res.set('Allow', allow);
-    if (req.method === 'OPTIONS') {
-      res.status(204).end();
-      return;
-    }
-    res.status(405).json({ error: `method ${req.method} is not allowed here; allowed: ${allow}` });
-  };
 }
 
 function unknownHost(host: string): HttpError {
@@ -99,7 +88,7 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onH
     .delete((req: Request, res: Response, next: NextFunction) => {
       QUERY.forgetHost(req);
       const host = parseHost(req.params.host);
-      whenDone(store.forget(host), next, (forgotten) => {
+      whenDone(store.forget(host, clock()), next, (forgotten) => {
         if (!forgotten) return next(unknownHost(host));
         res.status(204).end();
       });

@@ -4,11 +4,11 @@
  * WIRE_SIGNIFICANT_DIGITS: a mean is sum / count in binary doubles, so samples 0.1 and 0.2
  * would otherwise read 0.15000000000000002. Stores keep their exact sums; only the wire rounds.
  */
-import { Interval } from '../store/ring-buffer';
+import { Interval } from '../store/store';
 import { HostSummary } from '../store/store';
 import { toIsoSecond } from '../store/time';
 
-export const WIRE_SIGNIFICANT_DIGITS = 12;
+const WIRE_SIGNIFICANT_DIGITS = 12;
 
 /**
  * `value` to 12 significant digits. Loads (0-100) take a multiply, a round and a divide:

@@ -7,7 +7,7 @@
  *             | lastSeenSec f64 | lastCpuLoad f64 | lastMemLoad f64
  *             | liveBits (18 bytes: bit s, byte s >> 3, mask 1 << (s & 7), set = slot s follows)
  *             | slot* (ascending slot index, one per set bit)
- *   slot    = startSec u32 | count u32 | cpuSum memSum cpuMin cpuMax memMin memMax f64 (56 bytes)
+ *   slot    = SLOT_BYTES (56), laid out as store/slot-bytes.ts draws it
  *   end     = 0x00 | hostCount u32 | crc32 u32 (CRC-32 of every byte before it)
  *
  * Only live slots are written: a slot from an earlier lap reads as empty anyway, and a host
@@ -16,20 +16,19 @@
  * front and can stream hosts as it meets them.
  */
 import { crc32 } from 'node:zlib';
-import { Resolution, windowStart } from '../store/modes';
 import { HostState, RINGS, SLOT_COUNT } from '../store/host-store';
-import { STATS_PER_SLOT, metaIndex, statsIndex } from '../store/ring-buffer';
+import { Ring, SLOT_BYTES } from '../store/ring-buffer';
+import { readSlot, slotSampleCount, slotStartSec, writeSlot } from '../store/slot-bytes';
 
 export const MAGIC = Buffer.from('SRVTRACK', 'latin1');
-export const FORMAT_VERSION = 1;
-export const HEADER_BYTES = MAGIC.length + 4 + 4 + 8;
-export const LIVE_BITS_BYTES = Math.ceil(SLOT_COUNT / 8);
-export const SLOT_BYTES = 4 + 4 + STATS_PER_SLOT * 8;
-export const MAX_NAME_BYTES = 255;
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = MAGIC.length + 4 + 4 + 8;
+const LIVE_BITS_BYTES = Math.ceil(SLOT_COUNT / 8);
+const MAX_NAME_BYTES = 255;
 /** The newest sample (three f64) and the live bits: what sits between the name and the slots. */
 export const RECORD_HEAD_BYTES = 3 * 8 + LIVE_BITS_BYTES;
 export const MAX_RECORD_BYTES = 1 + MAX_NAME_BYTES + RECORD_HEAD_BYTES + SLOT_COUNT * SLOT_BYTES;
-export const END_BYTES = 1 + 4 + 4;
+const END_BYTES = 1 + 4 + 4;
 
 /** A file that cannot be read back; the message says why, the loader adds the file name. */
 export class SnapshotFormatError extends Error {
@@ -39,25 +38,12 @@ export class SnapshotFormatError extends Error {
   }
 }
 
-const SLOT_RESOLUTION: Resolution[] = [];
-const SLOT_RING_FIRST: number[] = [];
-for (const ring of RINGS) {
-  for (let k = 0; k < ring.slotCount; k++) {
-    SLOT_RESOLUTION.push(ring.resolution);
-    SLOT_RING_FIRST.push(ring.firstSlot);
-  }
-}
-
-/** The slot a bucket starting at `startSec` belongs in, within the ring that holds slot `slot`. */
-function homeSlot(slot: number, startSec: number): number {
-  const { bucketSeconds, bucketCount } = SLOT_RESOLUTION[slot];
-  return SLOT_RING_FIRST[slot] + (Math.floor(startSec / bucketSeconds) % bucketCount);
-}
+/** The ring each slot index of a host's buffer belongs to. */
+const SLOT_RING: Ring[] = RINGS.flatMap((ring) => new Array<Ring>(ring.slotCount).fill(ring));
 
 /** True when `slot` holds a bucket still inside its ring's window at `nowSec`. */
-export function isLiveSlot(series: HostState['series'], slot: number, nowSec: number): boolean {
-  const m = metaIndex(slot);
-  return series.meta[m + 1] !== 0 && series.meta[m] >= windowStart(SLOT_RESOLUTION[slot], nowSec);
+function isLiveSlot(series: HostState['series'], slot: number, nowSec: number): boolean {
+  return SLOT_RING[slot].holdsLive(series, slot, nowSec);
 }
 
 export function encodeHeader(savedAtSec: number): Buffer {
@@ -83,13 +69,10 @@ export function encodeRecord(out: Buffer, at: number, host: string, state: Reado
   const bitsAt = pos;
   out.fill(0, bitsAt, bitsAt + LIVE_BITS_BYTES);
   pos += LIVE_BITS_BYTES;
-  const { meta, stats } = state.series;
   for (let slot = 0; slot < SLOT_COUNT; slot++) {
     if (!isLiveSlot(state.series, slot, nowSec)) continue;
     out[bitsAt + (slot >> 3)] |= 1 << (slot & 7);
-    pos = out.writeUInt32LE(meta[metaIndex(slot)], pos);
-    pos = out.writeUInt32LE(meta[metaIndex(slot) + 1], pos);
-    for (let k = 0, s = statsIndex(slot); k < STATS_PER_SLOT; k++) pos = out.writeDoubleLE(stats[s + k], pos);
+    pos = writeSlot(out, pos, state.series, slot);
   }
   return pos;
 }
@@ -122,7 +105,7 @@ export function decodeHeaderTail(bytes: Buffer): number {
   return bytes.readDoubleLE(4);
 }
 
-export interface RecordHead {
+interface RecordHead {
   lastSeenSec: number;
   lastCpuLoad: number;
   lastMemLoad: number;
@@ -143,19 +126,15 @@ export function decodeRecordHead(bytes: Buffer): RecordHead {
  * `nowSec`. Throws when a bucket sits in a slot it cannot belong to or holds no sample.
  */
 export function decodeSlots(bytes: Buffer, liveSlots: number[], state: HostState, nowSec: number, where: string): void {
-  const { meta, stats } = state.series;
   let pos = 0;
   for (const slot of liveSlots) {
-    const startSec = bytes.readUInt32LE(pos);
-    const count = bytes.readUInt32LE(pos + 4);
-    if (count === 0 || homeSlot(slot, startSec) !== slot || startSec % SLOT_RESOLUTION[slot].bucketSeconds !== 0) {
+    const ring = SLOT_RING[slot];
+    const startSec = slotStartSec(bytes, pos);
+    const count = slotSampleCount(bytes, pos);
+    if (count === 0 || ring.slotOf(startSec) !== slot || startSec % ring.resolution.bucketSeconds !== 0) {
       throw new SnapshotFormatError(`corrupt: ${where}, slot ${slot} cannot hold bucket ${startSec} with ${count} samples`);
     }
-    if (startSec >= windowStart(SLOT_RESOLUTION[slot], nowSec)) {
-      meta[metaIndex(slot)] = startSec;
-      meta[metaIndex(slot) + 1] = count;
-      for (let k = 0, s = statsIndex(slot); k < STATS_PER_SLOT; k++) stats[s + k] = bytes.readDoubleLE(pos + 8 + 8 * k);
-    }
+    if (ring.inWindow(startSec, nowSec)) readSlot(bytes, pos, state.series, slot);
     pos += SLOT_BYTES;
   }
 }

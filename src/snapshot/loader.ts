@@ -10,12 +10,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { HostStore } from '../store/host-store';
-import { LONGEST, windowStart } from '../store/modes';
+import { SLOT_BYTES } from '../store/ring-buffer';
+import { isExpired } from '../store/store';
 import {
   MAGIC,
   MAX_RECORD_BYTES,
   RECORD_HEAD_BYTES,
-  SLOT_BYTES,
   SnapshotFormatError,
   checkMagicAndVersion,
   decodeHeaderTail,
@@ -117,7 +117,6 @@ export function loadSnapshot(filePath: string, store: HostStore, nowSec: number)
 function readInto(reader: ChecksummedReader, store: HostStore, nowSec: number): LoadResult {
   checkMagicAndVersion(reader.take(MAGIC.length + 4, 'the header'));
   const savedAtSec = decodeHeaderTail(reader.take(12, 'the header'));
-  const oldestSec = windowStart(LONGEST, nowSec);
   let records = 0;
   let hosts = 0;
   for (;;) {
@@ -129,7 +128,7 @@ function readInto(reader: ChecksummedReader, store: HostStore, nowSec: number): 
     const host = reader.take(nameBytes, where).toString('utf8');
     const head = decodeRecordHead(reader.take(RECORD_HEAD_BYTES, where));
     const slots = reader.take(head.liveSlots.length * SLOT_BYTES, where);
-    if (head.lastSeenSec < oldestSec) continue;
+    if (isExpired(head.lastSeenSec, nowSec)) continue;
     if (store.size >= store.maxHosts) {
       // Dropping hosts to fit would lose history without a word; the operator decides.
       throw new SnapshotFormatError(`holds more live hosts than the cap of ${store.maxHosts}; raise SERVERTRACK_MAX_HOSTS or move the file away`);

@@ -11,7 +11,7 @@ import { Clock, MS_PER_SECOND, toIsoSecond } from '../store/time';
 import { LoadResult, SnapshotLoadError, loadSnapshot } from './loader';
 import { WriteHooks, WriteResult, writeSnapshot } from './writer';
 
-export interface SnapshotterOptions {
+interface SnapshotterOptions {
   store: HostStore;
   clock: Clock;
   logger: Logger;

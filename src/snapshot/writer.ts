@@ -32,7 +32,7 @@ export interface WriteHooks {
   beforeRename?: (tmpPath: string) => Promise<void>;
 }
 
-export function tmpPathFor(filePath: string): string {
+function tmpPathFor(filePath: string): string {
   return `${filePath}.tmp`;
 }
 

@@ -15,10 +15,9 @@
  * entry still held is written to in place; that equals dropping it and adding it again,
  * since none of its data is inside any window any more and its own place is there for it.
  */
-import { LONGEST, MODES, Mode, RESOLUTIONS, windowStart } from './modes';
-import { Interval, Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
-import { HostSample, HostSummary, RecordOutcome, Sample, Store } from './store';
-import { Clock } from './time';
+import { MODES, Mode, RESOLUTIONS, windowStart } from './modes';
+import { Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
+import { HostSample, HostSummary, Interval, RecordOutcome, Sample, Store, isExpired, oldestLiveSec } from './store';
 
 function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: number } {
   const byMode = {} as Record<Mode, Ring>;
@@ -53,20 +52,17 @@ class HostEntry implements HostState {
 
 export const DEFAULT_MAX_HOSTS = 100_000;
 
-export interface HostStoreOptions {
-  clock: Clock;
+interface HostStoreOptions {
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent
 }
 
 export class HostStore implements Store {
   readonly maxHosts: number;
   private readonly entries = new Map<string, HostEntry>();
-  private readonly clock: Clock;
   /** Day-window start at the last sweep; until it moves, sweeping again frees nothing. */
   private sweptWindowStartSec = Number.NaN;
 
-  constructor(options: HostStoreOptions) {
-    this.clock = options.clock;
+  constructor(options: HostStoreOptions = {}) {
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
   }
 
@@ -75,7 +71,7 @@ export class HostStore implements Store {
     return this.entries.size;
   }
 
-  record(host: string, sample: Sample, nowSec: number = this.clock()): RecordOutcome {
+  record(host: string, sample: Sample, nowSec: number): RecordOutcome {
     let entry = this.entries.get(host);
     if (entry === undefined) {
       if (!this.hasRoomForOne(nowSec)) return 'full';
@@ -85,7 +81,7 @@ export class HostStore implements Store {
     return 'recorded';
   }
 
-  recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): RecordOutcome {
+  recordBatch(entries: readonly HostSample[], nowSec: number): RecordOutcome {
     // Each entry adds at most one host, so a batch that fits even then skips the count.
     if (this.entries.size + entries.length > this.maxHosts && !this.batchFits(entries, nowSec)) return 'full';
     // Every new host of the batch has its place now: no entry below can be refused.
@@ -122,7 +118,7 @@ export class HostStore implements Store {
 
   /** Sweeps unless this hour of the day window was swept already; false when it was (nothing to free). */
   private reclaim(nowSec: number): boolean {
-    if (windowStart(LONGEST, nowSec) === this.sweptWindowStartSec) return false;
+    if (oldestLiveSec(nowSec) === this.sweptWindowStartSec) return false;
     this.sweep(nowSec);
     return true;
   }
@@ -148,12 +144,12 @@ export class HostStore implements Store {
     }
   }
 
-  report(host: string, mode: Mode, nowSec: number = this.clock()): Interval[] | undefined {
+  report(host: string, mode: Mode, nowSec: number): Interval[] | undefined {
     const entry = this.liveEntry(host, nowSec);
     return entry && LAYOUT.byMode[mode].window(entry.series, nowSec);
   }
 
-  hosts(nowSec: number = this.clock()): HostSummary[] {
+  hosts(nowSec: number): HostSummary[] {
     const summaries: HostSummary[] = [];
     for (const [host, entry] of this.entries) {
       if (this.expireIfStale(host, entry, nowSec)) continue;
@@ -162,18 +158,19 @@ export class HostStore implements Store {
     return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   }
 
-  countHosts(nowSec: number = this.clock()): number {
+  countHosts(nowSec: number): number {
     this.sweep(nowSec);
     return this.entries.size;
   }
 
-  forget(host: string): boolean {
+  /** `nowSec` is unused: forgetting needs no time in memory, an expired host is dropped as unknown either way. */
+  forget(host: string, _nowSec: number): boolean {
     return this.entries.delete(host);
   }
 
   /** Forgets every host whose newest sample has left the last_day window; returns how many. */
-  sweep(nowSec: number = this.clock()): number {
-    this.sweptWindowStartSec = windowStart(LONGEST, nowSec);
+  sweep(nowSec: number): number {
+    this.sweptWindowStartSec = oldestLiveSec(nowSec);
     let forgotten = 0;
     for (const [host, entry] of this.entries) {
       if (this.expireIfStale(host, entry, nowSec)) forgotten++;
@@ -187,10 +184,9 @@ export class HostStore implements Store {
    * deleted ones skipped. So a snapshot can pull hosts a chunk at a time across many event
    * loop turns, copying each state before it yields.
    */
-  *states(nowSec: number = this.clock()): Generator<[string, Readonly<HostState>]> {
-    const oldestSec = windowStart(LONGEST, nowSec);
+  *states(nowSec: number): Generator<[string, Readonly<HostState>]> {
     for (const entry of this.entries) {
-      if (entry[1].lastSeenSec >= oldestSec) yield entry;
+      if (!isExpired(entry[1].lastSeenSec, nowSec)) yield entry;
     }
   }
 
@@ -212,7 +208,7 @@ export class HostStore implements Store {
   }
 
   private expireIfStale(host: string, entry: HostEntry, nowSec: number): boolean {
-    if (entry.lastSeenSec >= windowStart(LONGEST, nowSec)) return false;
+    if (!isExpired(entry.lastSeenSec, nowSec)) return false;
     this.entries.delete(host);
     return true;
   }

@@ -19,6 +19,7 @@
  * for a week reads as empty without any timer touching it.
  */
 import { Resolution, windowStart } from './modes';
+import { Interval } from './store';
 
 /** Float64 statistics per slot, in this order: cpuSum, memSum, cpuMin, cpuMax, memMin, memMax. */
 export const STATS_PER_SLOT = 6;
@@ -31,6 +32,8 @@ const MEM_MAX = 5;
 // The seventh Float64 cell of a slot holds two Uint32: the bucket start, then the count.
 const FLOAT64_PER_SLOT = STATS_PER_SLOT + 1;
 const UINT32_PER_SLOT = 2 * FLOAT64_PER_SLOT;
+/** One slot: six Float64 statistics, the bucket start and the sample count (Uint32 each). */
+export const SLOT_BYTES = FLOAT64_PER_SLOT * Float64Array.BYTES_PER_ELEMENT;
 
 /** Index in `meta` of slot `slot`'s bucket start; its sample count is at the next index. */
 export function metaIndex(slot: number): number {
@@ -53,16 +56,31 @@ export function allocateSeries(slotCount: number): SeriesBuffer {
   return { stats, meta: new Uint32Array(stats.buffer) };
 }
 
-/** One bucket as read back: exact means (sum / count), or nulls when it holds no sample. */
-export interface Interval {
-  startSec: number;
-  samples: number;
-  cpuMean: number | null;
-  memMean: number | null;
-  cpuMin: number | null;
-  cpuMax: number | null;
-  memMin: number | null;
-  memMax: number | null;
+/** Slot of `r`, counted from the ring's first, that holds the bucket starting at `startSec`. */
+export function slotIndex(startSec: number, r: Resolution): number {
+  return Math.floor(startSec / r.bucketSeconds) % r.bucketCount;
+}
+
+/**
+ * The interval of the bucket starting at `startSec` as slot `i` of a ring holds it (`i`
+ * counted from the ring's first slot), or undefined when that slot holds another bucket or
+ * none. One per storage: a SeriesBuffer here, a Redis ring string in redis/codec.ts.
+ */
+type SlotReader = (i: number, startSec: number) => Interval | undefined;
+
+/**
+ * The whole window of `r` ending with the bucket in progress at `nowSec`, oldest first.
+ * Each bucket is read from the slot it belongs in; one the slot does not hold reads empty.
+ */
+export function walkWindow(r: Resolution, nowSec: number, read: SlotReader): Interval[] {
+  const { bucketSeconds, bucketCount } = r;
+  const firstStartSec = windowStart(r, nowSec);
+  const intervals: Interval[] = new Array(bucketCount);
+  for (let k = 0; k < bucketCount; k++) {
+    const startSec = firstStartSec + k * bucketSeconds;
+    intervals[k] = read(slotIndex(startSec, r), startSec) ?? emptyInterval(startSec);
+  }
+  return intervals;
 }
 
 export class Ring {
@@ -113,43 +131,45 @@ export class Ring {
     return true;
   }
 
-  /** The whole window ending with the bucket in progress at `nowSec`, oldest first. */
-  window(series: SeriesBuffer, nowSec: number): Interval[] {
-    const { bucketSeconds, bucketCount } = this.resolution;
-    const firstStartSec = windowStart(this.resolution, nowSec);
-    const intervals: Interval[] = new Array(bucketCount);
-    for (let k = 0; k < bucketCount; k++) {
-      const startSec = firstStartSec + k * bucketSeconds;
-      const slot = this.liveSlot(series, startSec);
-      if (slot < 0) {
-        intervals[k] = emptyInterval(startSec);
-        continue;
-      }
-      const at = statsIndex(slot);
-      const samples = series.meta[metaIndex(slot) + 1];
-      const stats = series.stats;
-      intervals[k] = {
-        startSec,
-        samples,
-        cpuMean: stats[at + CPU_SUM] / samples,
-        memMean: stats[at + MEM_SUM] / samples,
-        cpuMin: stats[at + CPU_MIN],
-        cpuMax: stats[at + CPU_MAX],
-        memMin: stats[at + MEM_MIN],
-        memMax: stats[at + MEM_MAX],
-      };
-    }
-    return intervals;
+  /** The slot of the host's buffer that holds the bucket starting at `startSec`, live or not. */
+  slotOf(startSec: number): number {
+    return this.firstSlot + slotIndex(startSec, this.resolution);
   }
 
-  /** The slot holding the bucket that starts at `startSec`, or -1 if that bucket is empty. */
-  private liveSlot(series: SeriesBuffer, startSec: number): number {
-    const index = startSec / this.resolution.bucketSeconds;
-    const slot = this.firstSlot + (index % this.resolution.bucketCount);
-    const m = metaIndex(slot);
-    const live = series.meta[m] === startSec && series.meta[m + 1] !== 0;
-    return live ? slot : -1;
+  /** The whole window ending with the bucket in progress at `nowSec`, oldest first. */
+  window(series: SeriesBuffer, nowSec: number): Interval[] {
+    return walkWindow(this.resolution, nowSec, (i, startSec) => readSlot(series, this.firstSlot + i, startSec));
   }
+
+  /** Whether the bucket starting at `startSec` is still inside this ring's window at `nowSec`. */
+  inWindow(startSec: number, nowSec: number): boolean {
+    return startSec >= windowStart(this.resolution, nowSec);
+  }
+
+  /** Whether slot `slot` of `series` holds a bucket still inside this ring's window at `nowSec`. */
+  holdsLive(series: SeriesBuffer, slot: number, nowSec: number): boolean {
+    const m = metaIndex(slot);
+    return series.meta[m + 1] !== 0 && this.inWindow(series.meta[m], nowSec);
+  }
+}
+
+/** The bucket starting at `startSec` as slot `slot` holds it, or undefined when it holds another or none. */
+function readSlot(series: SeriesBuffer, slot: number, startSec: number): Interval | undefined {
+  const m = metaIndex(slot);
+  const samples = series.meta[m + 1];
+  if (series.meta[m] !== startSec || samples === 0) return undefined;
+  const at = statsIndex(slot);
+  const stats = series.stats;
+  return {
+    startSec,
+    samples,
+    cpuMean: stats[at + CPU_SUM] / samples,
+    memMean: stats[at + MEM_SUM] / samples,
+    cpuMin: stats[at + CPU_MIN],
+    cpuMax: stats[at + CPU_MAX],
+    memMin: stats[at + MEM_MIN],
+    memMax: stats[at + MEM_MAX],
+  };
 }
 
 function emptyInterval(startSec: number): Interval {

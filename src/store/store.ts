@@ -1,10 +1,11 @@
 /*
- * The store contract the HTTP layer talks to. Methods may answer synchronously (the
+ * The store contract the HTTP layer talks to. Every call is given the time it runs at
+ * (`nowSec`, epoch seconds): a store keeps no clock, so callers read theirs once per request
+ * and tests set time exactly. Methods may answer synchronously (the
  * in-memory store) or with a promise (a networked store), so routes await only when they
  * are handed a promise and the in-memory hot path never pays for one.
  */
-import { Mode } from './modes';
-import { Interval } from './ring-buffer';
+import { LONGEST, Mode, windowStart } from './modes';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -13,6 +14,18 @@ export interface Sample {
   timeSec: number;
   cpuLoad: number;
   memLoad: number;
+}
+
+/** One bucket as read back: exact means (sum / count), or nulls when it holds no sample. */
+export interface Interval {
+  startSec: number;
+  samples: number;
+  cpuMean: number | null;
+  memMean: number | null;
+  cpuMin: number | null;
+  cpuMax: number | null;
+  memMin: number | null;
+  memMax: number | null;
 }
 
 /** One validated sample of one host, as a bulk request carries it. */
@@ -37,6 +50,19 @@ export interface HostSummary {
   memLoad: number;
 }
 
+/**
+ * The oldest newest-sample time a live host may have at `nowSec`: the start of the last_day
+ * window. A host whose newest sample is older is expired, in every store (see isExpired).
+ */
+export function oldestLiveSec(nowSec: number): number {
+  return windowStart(LONGEST, nowSec);
+}
+
+/** Whether a host whose newest sample is at `lastSeenSec` has expired at `nowSec`: gone from every read, its place free. */
+export function isExpired(lastSeenSec: number, nowSec: number): boolean {
+  return lastSeenSec < oldestLiveSec(nowSec);
+}
+
 /*
  * The host cap (SERVERTRACK_MAX_HOSTS), which every Store implements the same way:
  *
@@ -57,21 +83,21 @@ export interface Store {
   /** Most hosts held at once; a write that would add more answers 'full'. */
   readonly maxHosts: number;
   /** Adds a sample to the bucket of its own time at every resolution still covering it. */
-  record(host: string, sample: Sample, nowSec?: number): MaybePromise<RecordOutcome>;
+  record(host: string, sample: Sample, nowSec: number): MaybePromise<RecordOutcome>;
   /**
    * Records every entry, in order, as one step, or none of them when its new hosts do not
    * fit under maxHosts. All entries are validated before the call, so a networked store can
    * send them in one round trip (a pipeline) instead of one each.
    */
-  recordBatch(entries: readonly HostSample[], nowSec?: number): MaybePromise<RecordOutcome>;
+  recordBatch(entries: readonly HostSample[], nowSec: number): MaybePromise<RecordOutcome>;
   /** The whole window of `mode` at `nowSec`, oldest first; undefined for an unknown host. */
-  report(host: string, mode: Mode, nowSec?: number): MaybePromise<Interval[] | undefined>;
+  report(host: string, mode: Mode, nowSec: number): MaybePromise<Interval[] | undefined>;
   /** Every known host with its newest sample, sorted by host name. */
-  hosts(nowSec?: number): MaybePromise<HostSummary[]>;
+  hosts(nowSec: number): MaybePromise<HostSummary[]>;
   /** Drops a host and its data; false when the host was unknown. */
-  forget(host: string): MaybePromise<boolean>;
+  forget(host: string, nowSec: number): MaybePromise<boolean>;
   /** How many hosts `hosts()` would list, without building the list; optional (metrics fall back to hosts()). */
-  countHosts?(nowSec?: number): MaybePromise<number>;
+  countHosts?(nowSec: number): MaybePromise<number>;
   /** Whether the store can serve requests now; absent for stores that always can (in memory). */
   health?(): Promise<StoreHealth>;
 }

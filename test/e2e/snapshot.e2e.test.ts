@@ -111,7 +111,7 @@ describe('snapshots with the built server as a real process', () => {
         expect.objectContaining({ msg: 'snapshot written', path: file, hosts: 1 }),
         expect.objectContaining({ msg: 'stopped' }),
       ]);
-      const saved = new HostStore({ clock: () => nowSec });
+      const saved = new HostStore();
       expect(loadSnapshot(file, saved, nowSec)).toMatchObject({ hosts: 1, droppedHosts: 0 });
       expect(saved.hosts(nowSec)).toEqual([{ host: 'web-01', lastSeenSec: nowSec, cpuLoad: 12.5, memLoad: 40.1 }]);
     });

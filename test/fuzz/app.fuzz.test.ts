@@ -10,7 +10,8 @@ import net from 'node:net';
 import { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { createApp } from '../../src/app';
-import { clientErrorHandler, serverTimeoutOptions } from '../../src/http/hardening';
+import { clientErrorHandler } from '../../src/http/client-errors';
+import { serverTimeoutOptions } from '../../src/http/server-timeouts';
 import { createHttpServer } from '../../src/http/http-server';
 import { HostStore } from '../../src/store/host-store';
 import { MODES } from '../../src/store/modes';
@@ -33,7 +34,7 @@ interface Target {
 
 async function listen(options: { authTokens?: string[]; maxHosts?: number }): Promise<Target> {
   const clock = fakeClock(T0_SEC);
-  const store = new HostStore({ clock, maxHosts: options.maxHosts });
+  const store = new HostStore({ maxHosts: options.maxHosts });
   const app = createApp({ store, clock, authTokens: options.authTokens });
   const server = createHttpServer(app, serverTimeoutOptions(TIMEOUTS));
   server.on('clientError', clientErrorHandler(TIMEOUTS));

@@ -1,14 +1,17 @@
 /*
  * Random strings and values at every request parser (decimal, load, host, time, mode, fill,
- * a whole sample): each either returns a value inside its contract or throws an HttpError
- * 400 with one of its documented messages, showing the value it refused (show-value.ts). Never another exception, never a value outside
+ * a whole sample): each either returns a value inside its contract or throws a 400 error
+ * (InvalidInputError, or HttpError 400 for mode and fill) with one of its documented messages, showing the value it refused (show-value.ts). Never another exception, never a value outside
  * the contract. Fixed seed and bounded runs, so a failure replays exactly.
  */
 import fc from 'fast-check';
-import { parseDecimal } from '../../src/http/decimal';
+import { parseDecimal } from '../../src/ingest/decimal';
 import { HttpError } from '../../src/http/errors';
-import { showValue } from '../../src/http/show-value';
-import { parseFill, parseHost, parseIsoSeconds, parseLoad, parseMode, parseSample, parseTime } from '../../src/http/validate';
+import { showValue } from '../../src/ingest/show-value';
+import { parseFill, parseMode } from '../../src/http/validate';
+import { parseHost } from '../../src/ingest/host';
+import { InvalidInputError } from '../../src/ingest/invalid-input';
+import { parseIsoSeconds, parseLoad, parseSample, parseTime } from '../../src/ingest/sample';
 import { LONGEST, MODES, windowStart } from '../../src/store/modes';
 import { bucketStart } from '../../src/store/time';
 
@@ -32,12 +35,12 @@ const TIME_TEXT = fc.oneof(text('0123456789-:+.TZtz '), fc.date({ noInvalidDate:
 /** Anything a form or JSON body can put in a field. */
 const FIELD_VALUE = fc.oneof(fc.jsonValue(), NUMERIC_TEXT, fc.array(NUMERIC_TEXT, { maxLength: 3 }), fc.constant(undefined));
 
-/** Runs `parse`; returns its value, or the message of the HttpError 400 it threw. */
+/** Runs `parse`; returns its value, or the message of the 400 it threw (http/errors.ts answers InvalidInputError with 400). */
 function outcome<T>(parse: () => T): { value: T } | { error: string } {
   try {
     return { value: parse() };
   } catch (err) {
-    if (!(err instanceof HttpError) || err.status !== 400) throw err;
+    if (!(err instanceof InvalidInputError) && !(err instanceof HttpError && err.status === 400)) throw err;
     return { error: err.message };
   }
 }

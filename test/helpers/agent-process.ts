@@ -9,7 +9,6 @@ import path from 'node:path';
 import { Express } from 'express';
 import { HostStore } from '../../src/store/host-store';
 import { RecordOutcome, Sample } from '../../src/store/store';
-import { systemClock } from '../../src/store/time';
 import { ROOT_DIR } from './server-process';
 
 const AGENT_PATH = path.join(ROOT_DIR, 'examples', 'agent.sh');
@@ -62,11 +61,7 @@ export class RecordingStore extends HostStore {
   readonly samples: RecordedSample[] = [];
   afterRecord: (count: number) => void = () => undefined;
 
-  constructor() {
-    super({ clock: systemClock });
-  }
-
-  override record(host: string, sample: Sample, nowSec?: number): RecordOutcome {
+  override record(host: string, sample: Sample, nowSec: number): RecordOutcome {
     const outcome = super.record(host, sample, nowSec);
     this.samples.push({ host, cpuLoad: sample.cpuLoad, memLoad: sample.memLoad });
     this.afterRecord(this.samples.length);

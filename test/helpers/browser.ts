@@ -52,7 +52,7 @@ export interface DashboardServerOptions {
 }
 
 export async function startDashboardServer(options: DashboardServerOptions = {}): Promise<DashboardServer> {
-  const store = options.store ?? new HostStore({ clock: systemClock });
+  const store = options.store ?? new HostStore();
   const app = express();
   // Sent next to the app's own policy (helmet's), not instead of it: a browser enforces every
   // policy it receives, so the page must satisfy the real one and this stricter one.

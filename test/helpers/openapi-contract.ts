@@ -13,7 +13,7 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { OpenApiDocument, openApiDocument } from '../../src/http/openapi';
-import { matchTemplate } from '../../src/http/route-template';
+import { matchTemplate } from '../../src/metrics/route-template';
 
 const DOCUMENT_ID = 'servertrack-openapi';
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { HostStore } from '../../src/store/host-store';
 import { MODES } from '../../src/store/modes';
-import { fakeClock } from './fake-clock';
 
 // 2023-11-14T22:30:30Z: mid-hour and mid-minute.
 export const NOW_SEC = 1_700_001_030;
@@ -25,13 +24,13 @@ export function tempFolder(): TempFolder {
 
 /** web-1 with samples in three minutes and two hours, db-1 with one sample now. */
 export function sampleStore(nowSec: number = NOW_SEC): HostStore {
-  const store = new HostStore({ clock: fakeClock(nowSec) });
-  store.record('web-1', { timeSec: nowSec, cpuLoad: 10, memLoad: 20 });
-  store.record('web-1', { timeSec: nowSec, cpuLoad: 30, memLoad: 60 });
-  store.record('web-1', { timeSec: nowSec - 5, cpuLoad: 12.5, memLoad: 40.1 });
-  store.record('web-1', { timeSec: nowSec - 90, cpuLoad: 99, memLoad: 1 });
-  store.record('web-1', { timeSec: nowSec - 2 * 3600, cpuLoad: 0, memLoad: 100 });
-  store.record('db-1', { timeSec: nowSec - 1, cpuLoad: 7, memLoad: 55 });
+  const store = new HostStore();
+  store.record('web-1', { timeSec: nowSec, cpuLoad: 10, memLoad: 20 }, nowSec);
+  store.record('web-1', { timeSec: nowSec, cpuLoad: 30, memLoad: 60 }, nowSec);
+  store.record('web-1', { timeSec: nowSec - 5, cpuLoad: 12.5, memLoad: 40.1 }, nowSec);
+  store.record('web-1', { timeSec: nowSec - 90, cpuLoad: 99, memLoad: 1 }, nowSec);
+  store.record('web-1', { timeSec: nowSec - 2 * 3600, cpuLoad: 0, memLoad: 100 }, nowSec);
+  store.record('db-1', { timeSec: nowSec - 1, cpuLoad: 7, memLoad: 55 }, nowSec);
   return store;
 }
 

@@ -25,7 +25,7 @@ export type TestAppOptions = Omit<AppOptions, 'store' | 'clock'> & { maxHosts?: 
 /** `maxHosts` goes to the store; the other options go to createApp as they are (auth tokens, a logger, ...). */
 export function testApp(startSec: number = T0_SEC, { maxHosts, ...options }: TestAppOptions = {}): TestApp {
   const clock = fakeClock(startSec);
-  const store = testStore(clock, maxHosts);
+  const store = testStore(maxHosts);
   return { app: createApp({ ...options, store, clock }), clock, store };
 }
 

@@ -11,10 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HostStore } from '../../src/store/host-store';
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore } from '../../src/store/redis/redis-store';
 import { RedisClient, connectRedis } from '../../src/store/redis/connection';
+import { hostsKey } from '../../src/store/redis/keys';
 import { Store } from '../../src/store/store';
-import { Clock } from '../../src/store/time';
 
 export type TestStoreKind = 'memory' | 'redis' | 'redis-cluster';
 
@@ -65,15 +65,22 @@ export function uniquePrefix(): string {
   return `test:${FILE_TAG}:${++prefixes}:`;
 }
 
-export function testStore(clock: Clock, maxHosts?: number): Store {
-  if (TEST_STORE_KIND === 'memory') return new HostStore({ clock, maxHosts });
+/** The key prefix of each Redis store testStore() made, to look at its keys. */
+const prefixOf = new WeakMap<Store, string>();
+
+export function testStore(maxHosts?: number): Store {
+  if (TEST_STORE_KIND === 'memory') return new HostStore({ maxHosts });
   if (shared === undefined) throw new Error('the test Redis connection is not open yet: build apps inside tests or hooks');
-  return new RedisStore({ client: shared, clock, maxHosts, keyPrefix: uniquePrefix(), commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS });
+  const keyPrefix = uniquePrefix();
+  const store = new RedisStore({ client: shared, maxHosts, keyPrefix, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS });
+  prefixOf.set(store, keyPrefix);
+  return store;
 }
 
-/** Hosts the store still holds (expired or not), whichever store it is. */
+/** Hosts the store still holds (expired or not), whichever store it is: HostStore.size, or the Redis hosts set (trimmed or not). */
 export async function storedHostCount(store: Store): Promise<number> {
   if (store instanceof HostStore) return store.size;
-  if (store instanceof RedisStore) return store.hostCount();
+  const prefix = prefixOf.get(store);
+  if (prefix !== undefined && shared !== undefined) return shared.zcard(hostsKey(prefix));
   throw new Error('unknown store type');
 }

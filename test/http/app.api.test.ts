@@ -49,7 +49,7 @@ describe('responses', () => {
 describe('unexpected failures', () => {
   it('answer 500 without a stack trace and log the error once', async () => {
     const clock = fakeClock(T0_SEC);
-    const store = new HostStore({ clock });
+    const store = new HostStore();
     store.hosts = () => {
       throw new Error('disk on fire at /srv/secret/path.ts:12');
     };
@@ -66,7 +66,7 @@ describe('unexpected failures', () => {
 
   it('answer 500 when a promise-returning store rejects', async () => {
     const clock = fakeClock(T0_SEC);
-    const store = new HostStore({ clock });
+    const store = new HostStore();
     store.forget = () => Promise.reject(new Error('connection lost')) as never;
     const app = createApp({ store, clock });
     await request(app).delete('/perf/web-01').expect(500, { error: 'internal error' });
@@ -76,7 +76,7 @@ describe('unexpected failures', () => {
 describe('a store that answers with promises', () => {
   it('serves the same contract as the in-memory one', async () => {
     const clock = fakeClock(T0_SEC);
-    const inner = new HostStore({ clock });
+    const inner = new HostStore();
     const app = createApp({
       clock,
       store: {

@@ -48,7 +48,7 @@ describe('createHttpServer', () => {
   describe('when serving the full app', () => {
     it('records and reports exactly as the app does', async () => {
       const clock = fakeClock(T0_SEC);
-      const server = createHttpServer(createApp({ clock, store: new HostStore({ clock }) }));
+      const server = createHttpServer(createApp({ clock, store: new HostStore() }));
       const baseUrl = await listen(server);
       try {
         const post = await fetch(`${baseUrl}/perf/web-01`, {

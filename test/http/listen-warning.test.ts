@@ -3,7 +3,7 @@
  * logger, listening for real on port 0.
  */
 import { loadConfig } from '../../src/config';
-import { isLoopbackAddress, openApiWarning } from '../../src/http/hardening';
+import { isLoopbackAddress, openApiWarning } from '../../src/http/listen-warning';
 import { startServer } from '../../src/server';
 import { memoryLogger } from '../helpers/memory-logger';
 

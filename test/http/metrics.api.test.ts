@@ -2,7 +2,7 @@ import { Express } from 'express';
 import { AggregatorRegistry, Registry } from 'prom-client';
 import request from '../helpers/api-request';
 import { createApp } from '../../src/app';
-import { AppMetrics } from '../../src/http/metrics';
+import { AppMetrics } from '../../src/metrics/metrics';
 import { HostStore } from '../../src/store/host-store';
 import { Store } from '../../src/store/store';
 import { SECONDS_PER_HOUR } from '../../src/store/time';
@@ -24,7 +24,7 @@ function metricsApp(store?: Store): MetricsApp {
   let stepMs = 1;
   let nowMs = 0;
   const monotonicMs = (): number => (nowMs += stepMs);
-  const actualStore = store ?? new HostStore({ clock });
+  const actualStore = store ?? new HostStore();
   const metrics = new AppMetrics({ store: actualStore, clock, monotonicMs });
   return { app: createApp({ store: actualStore, clock, metrics }), metrics, clock, setRequestMs: (ms) => (stepMs = ms) };
 }
@@ -129,8 +129,8 @@ describe('GET /metrics', () => {
 
     it('awaits a store that answers with promises and has no count of its own', async () => {
       const clock = fakeClock(T0_SEC);
-      const inner = new HostStore({ clock });
-      inner.record('web-01', { timeSec: T0_SEC, cpuLoad: 1, memLoad: 2 });
+      const inner = new HostStore();
+      inner.record('web-01', { timeSec: T0_SEC, cpuLoad: 1, memLoad: 2 }, clock());
       const asyncStore: Store = {
         maxHosts: inner.maxHosts,
         record: async (...args) => inner.record(...args),
@@ -145,7 +145,7 @@ describe('GET /metrics', () => {
 
     it('answers 500 when the store fails during the scrape', async () => {
       const clock = fakeClock(T0_SEC);
-      const store = new HostStore({ clock });
+      const store = new HostStore();
       store.countHosts = () => {
         throw new Error('store unreachable');
       };

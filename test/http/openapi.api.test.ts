@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { OPENAPI_PATH } from '../../src/http/openapi';
-import { routeTemplates } from '../../src/http/route-template';
+import { routeTemplates } from '../../src/metrics/route-template';
 import request from '../helpers/api-request';
 import { OpenApiContract, ObservedResponse } from '../helpers/openapi-contract';
 import { ROOT_DIR } from '../helpers/server-process';

@@ -4,7 +4,7 @@ import { Express } from 'express';
 import helmet from 'helmet';
 import request from '../helpers/api-request';
 import { HttpError } from '../../src/http/errors';
-import { securityHeaders } from '../../src/http/hardening';
+import { securityHeaders } from '../../src/http/security-headers';
 import { T0_SEC, postSample, testApp } from '../helpers/test-app';
 
 /** helmet's defaults but upgrade-insecure-requests (it breaks the dashboard over plain HTTP), on every response. */

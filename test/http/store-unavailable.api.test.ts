@@ -40,7 +40,7 @@ describe('when the store is unavailable', () => {
 describe('GET /healthz with a store that reports its health', () => {
   function appWithHealth(health: StoreHealth) {
     const clock = fakeClock(T0_SEC);
-    const store = Object.assign(new HostStore({ clock }), { health: async () => health });
+    const store = Object.assign(new HostStore(), { health: async () => health });
     return createApp({ clock, store });
   }
 

@@ -6,7 +6,7 @@
 import { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../src/app';
-import { RedisStore } from '../../src/store/redis-store';
+import { RedisStore } from '../../src/store/redis/redis-store';
 import { RedisClient, connectRedis } from '../../src/store/redis/connection';
 import { fakeClock } from '../helpers/fake-clock';
 import { RedisServer, startRedisServer } from '../helpers/redis-server';
@@ -44,7 +44,7 @@ describe('the Redis store when Redis fails', () => {
     client.on('error', () => undefined); // reconnect attempts while it is down; the store reports them
     await new Promise((resolve) => client.once('ready', resolve));
     const clock = fakeClock(T0_SEC);
-    app = createApp({ clock, store: new RedisStore({ client, clock, commandTimeoutMs: COMMAND_TIMEOUT_MS }) });
+    app = createApp({ clock, store: new RedisStore({ client, commandTimeoutMs: COMMAND_TIMEOUT_MS }) });
   });
 
   afterAll(async () => {

@@ -5,7 +5,6 @@ import { writeSnapshot } from '../../src/snapshot/writer';
 import { HostStore, RINGS } from '../../src/store/host-store';
 import { metaIndex } from '../../src/store/ring-buffer';
 import { SECONDS_PER_HOUR } from '../../src/store/time';
-import { fakeClock } from '../helpers/fake-clock';
 import { NOW_SEC, TempFolder, readable, sampleStore, tempFolder } from '../helpers/snapshot-files';
 
 // Sizes of sampleStore() at NOW_SEC, worked out from the layout in format.ts:
@@ -17,8 +16,8 @@ const FILE_BYTES = END_AT + 9;
 // web-1's first live slot is slot 25 (the bucket of NOW_SEC - 5); its start, count, then cpuSum.
 const WEB_1_FIRST_SLOT_AT = WEB_1_AT + 1 + 5 + 42;
 
-function emptyStore(nowSec = NOW_SEC): HostStore {
-  return new HostStore({ clock: fakeClock(nowSec) });
+function emptyStore(): HostStore {
+  return new HostStore();
 }
 
 /** Rewrites the trailer's checksum, so a structural fault is met on its own. */
@@ -53,7 +52,7 @@ describe('loadSnapshot', () => {
   describe('when the server was down for a while', () => {
     it('drops the buckets that left their window and keeps the rest', () => {
       const laterSec = NOW_SEC + 2 * 60; // both minute buckets and nothing else have left
-      const store = emptyStore(laterSec);
+      const store = emptyStore();
       loadSnapshot(file, store, laterSec);
       const liveSlots = [...store.states(laterSec)].map(([host, state]) => [host, liveSlotsByRing(state.series.meta)]);
       expect(liveSlots).toEqual([
@@ -65,7 +64,7 @@ describe('loadSnapshot', () => {
 
     it('drops the hosts whose newest sample left the last_day window', () => {
       const laterSec = NOW_SEC + 24 * SECONDS_PER_HOUR; // the hour of NOW_SEC is now one past the window
-      const store = emptyStore(laterSec);
+      const store = emptyStore();
       expect(loadSnapshot(file, store, laterSec)).toEqual({ hosts: 0, droppedHosts: 2, bytes: FILE_BYTES, savedAtSec: NOW_SEC });
       expect(store.size).toBe(0);
     });
@@ -73,7 +72,7 @@ describe('loadSnapshot', () => {
 
   describe('when the file holds more live hosts than the host cap', () => {
     it('refuses it, naming the cap and the setting to raise', () => {
-      const store = new HostStore({ clock: fakeClock(NOW_SEC), maxHosts: 1 });
+      const store = new HostStore({ maxHosts: 1 });
       expect(() => loadSnapshot(file, store, NOW_SEC)).toThrow(
         `snapshot ${file}: holds more live hosts than the cap of 1; raise SERVERTRACK_MAX_HOSTS or move the file away`,
       );
@@ -81,7 +80,7 @@ describe('loadSnapshot', () => {
 
     it('loads it when the hosts over the cap have expired', () => {
       const laterSec = NOW_SEC + 24 * SECONDS_PER_HOUR;
-      const store = new HostStore({ clock: fakeClock(laterSec), maxHosts: 1 });
+      const store = new HostStore({ maxHosts: 1 });
       expect(loadSnapshot(file, store, laterSec)).toMatchObject({ hosts: 0, droppedHosts: 2 });
     });
   });

@@ -34,14 +34,14 @@ describe('Snapshotter', () => {
 
   describe('load', () => {
     it('starts empty and says so when there is no file yet', () => {
-      const store = new HostStore({ clock: fakeClock(NOW_SEC) });
+      const store = new HostStore();
       expect(snapshotter(store).load()).toBeUndefined();
       expect(log.lines()).toMatchObject([{ level: 30, path: file, msg: 'no snapshot yet; starting empty' }]);
     });
 
     it('restores the file and logs what it read', async () => {
       await writeSnapshot(sampleStore(), file, NOW_SEC - 3);
-      const store = new HostStore({ clock: fakeClock(NOW_SEC) });
+      const store = new HostStore();
       snapshotter(store).load();
       expect(readable(store, NOW_SEC)).toEqual(readable(sampleStore(), NOW_SEC));
       expect(log.lines()).toEqual([
@@ -60,7 +60,7 @@ describe('Snapshotter', () => {
 
     it('stops start-up naming a folder that cannot be written', () => {
       const inAbsentFolder = temp.file('absent/servertrack.snapshot');
-      expect(() => snapshotter(new HostStore({ clock: fakeClock(NOW_SEC) }), { filePath: inAbsentFolder }).load()).toThrow(
+      expect(() => snapshotter(new HostStore(), { filePath: inAbsentFolder }).load()).toThrow(
         `snapshot ${inAbsentFolder}: folder ${temp.file('absent')} is not writable (ENOENT)`,
       );
     });
@@ -76,7 +76,7 @@ describe('Snapshotter', () => {
     });
 
     it('logs a failed write, rejects, and keeps the previous file', async () => {
-      await writeSnapshot(new HostStore({ clock: fakeClock(NOW_SEC) }), file, NOW_SEC);
+      await writeSnapshot(new HostStore(), file, NOW_SEC);
       const previous = readFileSync(file);
       const failing = snapshotter(sampleStore(), {
         hooks: { beforeRename: () => Promise.reject(new Error('disk gone')) },

@@ -3,7 +3,6 @@ import { crc32 } from 'node:zlib';
 import { loadSnapshot } from '../../src/snapshot/loader';
 import { writeSnapshot } from '../../src/snapshot/writer';
 import { HostStore } from '../../src/store/host-store';
-import { fakeClock } from '../helpers/fake-clock';
 import { NOW_SEC, TempFolder, readable, sampleStore, tempFolder } from '../helpers/snapshot-files';
 
 const MINUTE_START_SEC = NOW_SEC - 30; // 22:30:00
@@ -22,8 +21,8 @@ describe('writeSnapshot', () => {
 
   describe('when one host holds one sample', () => {
     it('writes the documented layout byte for byte', async () => {
-      const store = new HostStore({ clock: fakeClock(NOW_SEC) });
-      store.record('a', { timeSec: NOW_SEC, cpuLoad: 12.5, memLoad: 40 });
+      const store = new HostStore();
+      store.record('a', { timeSec: NOW_SEC, cpuLoad: 12.5, memLoad: 40 }, NOW_SEC);
 
       expect(await writeSnapshot(store, file, NOW_SEC)).toEqual({ hosts: 1, bytes: 245, durationMs: expect.any(Number) });
 
@@ -66,9 +65,9 @@ describe('writeSnapshot', () => {
 
   describe('when the store spans many chunks', () => {
     it('writes every host, and reads back the same', async () => {
-      const store = new HostStore({ clock: fakeClock(NOW_SEC) });
+      const store = new HostStore();
       for (let h = 0; h < 1_000; h++) {
-        for (let s = 0; s < 60; s++) store.record(`host-${h}`, { timeSec: NOW_SEC - s * 61, cpuLoad: (h + s) % 101, memLoad: s });
+        for (let s = 0; s < 60; s++) store.record(`host-${h}`, { timeSec: NOW_SEC - s * 61, cpuLoad: (h + s) % 101, memLoad: s }, NOW_SEC);
       }
       const written = await writeSnapshot(store, file, NOW_SEC);
       expect(written.hosts).toBe(1_000);
@@ -76,7 +75,7 @@ describe('writeSnapshot', () => {
       expect(written.bytes).toBe(24 + 1_000 * (1 + 42 + 62 * 56) + (10 * 6 + 90 * 7 + 900 * 8) + 9);
       expect(readFileSync(file).length).toBe(written.bytes);
 
-      const restored = new HostStore({ clock: fakeClock(NOW_SEC) });
+      const restored = new HostStore();
       expect(loadSnapshot(file, restored, NOW_SEC)).toMatchObject({ hosts: 1_000, droppedHosts: 0 });
       expect(readable(restored, NOW_SEC)).toEqual(readable(store, NOW_SEC));
     });
@@ -87,7 +86,7 @@ describe('writeSnapshot', () => {
       await writeSnapshot(sampleStore(), file, NOW_SEC);
       const previous = readFileSync(file);
       const changed = sampleStore();
-      changed.record('web-2', { timeSec: NOW_SEC, cpuLoad: 1, memLoad: 1 });
+      changed.record('web-2', { timeSec: NOW_SEC, cpuLoad: 1, memLoad: 1 }, NOW_SEC);
       let tmpSeen = false;
       const crash = async (tmpPath: string): Promise<void> => {
         tmpSeen = existsSync(tmpPath) && readFileSync(tmpPath).length > previous.length;
@@ -112,8 +111,8 @@ describe('writeSnapshot', () => {
   describe('when a file is already there', () => {
     it('replaces it with the new content and leaves no temporary file', async () => {
       await writeSnapshot(sampleStore(), file, NOW_SEC);
-      const store = new HostStore({ clock: fakeClock(NOW_SEC) });
-      store.record('a', { timeSec: NOW_SEC, cpuLoad: 12.5, memLoad: 40 });
+      const store = new HostStore();
+      store.record('a', { timeSec: NOW_SEC, cpuLoad: 12.5, memLoad: 40 }, NOW_SEC);
       await writeSnapshot(store, file, NOW_SEC);
       expect(readFileSync(file).length).toBe(245);
       expect(readdirSync(temp.folder)).toEqual(['servertrack.snapshot']);

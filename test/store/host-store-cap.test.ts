@@ -25,7 +25,7 @@ function entry(host: string, timeSec: number = NOW_SEC): HostSample {
 
 /** A store of `maxHosts` already holding hosts h1..h<maxHosts>, recorded at NOW_SEC. */
 function fullStore(maxHosts: number): HostStore {
-  const store = new HostStore({ clock: () => NOW_SEC, maxHosts });
+  const store = new HostStore({ maxHosts });
   for (let i = 1; i <= maxHosts; i++) expect(store.record(`h${i}`, sampleAt(NOW_SEC), NOW_SEC)).toBe('recorded');
   return store;
 }
@@ -36,7 +36,7 @@ function hostNames(store: HostStore, nowSec: number = NOW_SEC): string[] {
 
 describe('HostStore host cap', () => {
   it(`holds ${DEFAULT_MAX_HOSTS} hosts unless told otherwise`, () => {
-    expect(new HostStore({ clock: () => NOW_SEC }).maxHosts).toBe(100_000);
+    expect(new HostStore().maxHosts).toBe(100_000);
   });
 
   describe('record()', () => {
@@ -56,7 +56,7 @@ describe('HostStore host cap', () => {
 
     it('gives the place of a forgotten host to a new one', () => {
       const store = fullStore(2);
-      store.forget('h1');
+      store.forget('h1', NOW_SEC);
       expect(store.record('h3', sampleAt(NOW_SEC), NOW_SEC)).toBe('recorded');
       expect(hostNames(store)).toEqual(['h2', 'h3']);
     });
@@ -92,15 +92,15 @@ describe('HostStore host cap', () => {
   describe('recordBatch()', () => {
     it('records a batch whose new hosts fit exactly', () => {
       const store = fullStore(3);
-      store.forget('h3');
-      store.forget('h2');
+      store.forget('h3', NOW_SEC);
+      store.forget('h2', NOW_SEC);
       expect(store.recordBatch([entry('n1'), entry('h1'), entry('n2'), entry('n1')], NOW_SEC)).toBe('recorded');
       expect(hostNames(store)).toEqual(['h1', 'n1', 'n2']);
     });
 
     it('refuses a whole batch with one host too many, and records none of it', () => {
       const store = fullStore(3);
-      store.forget('h3');
+      store.forget('h3', NOW_SEC);
       const before = store.report('h1', 'last_minute', NOW_SEC);
       expect(store.recordBatch([entry('h1'), entry('n1'), entry('n2')], NOW_SEC)).toBe('full');
       expect(hostNames(store)).toEqual(['h1', 'h2']);
@@ -117,7 +117,7 @@ describe('HostStore host cap', () => {
       // a at NOW, b an hour later; a day after NOW, a has left the window and b has not.
       const laterSec = NOW_SEC + DAY_SEC;
       function storeWithExpiredA(): HostStore {
-        const store = new HostStore({ clock: () => NOW_SEC, maxHosts: 2 });
+        const store = new HostStore({ maxHosts: 2 });
         store.record('a', sampleAt(NOW_SEC), NOW_SEC);
         store.record('b', sampleAt(NOW_SEC + SECONDS_PER_HOUR), NOW_SEC + SECONDS_PER_HOUR);
         return store;
@@ -132,7 +132,7 @@ describe('HostStore host cap', () => {
 
       it('takes it back, with one new host beside it, when two places are free', () => {
         const store = storeWithExpiredA();
-        store.forget('b');
+        store.forget('b', laterSec);
         expect(store.recordBatch([entry('a', laterSec), entry('c', laterSec)], laterSec)).toBe('recorded');
         expect(hostNames(store, laterSec)).toEqual(['a', 'c']);
       });
@@ -224,7 +224,7 @@ describe('HostStore host cap', () => {
       fc.assert(
         fc.property(fc.integer({ min: 1, max: 3 }), fc.array(capOp, { maxLength: 40 }), (maxHosts, ops) => {
           let nowSec = NOW_SEC;
-          const store = new HostStore({ clock: () => nowSec, maxHosts });
+          const store = new HostStore({ maxHosts });
           const reference = new CapReference(maxHosts);
           const at = (age: number): number => Math.max(nowSec - age, windowStart(LONGEST, nowSec));
           for (const o of ops) {
@@ -241,7 +241,7 @@ describe('HostStore host cap', () => {
                 break;
               }
               case 'forget':
-                store.forget(o.host);
+                store.forget(o.host, nowSec);
                 reference.forget(o.host);
                 break;
               case 'hosts':

@@ -1,5 +1,6 @@
 import { Resolution } from '../../src/store/modes';
-import { Interval, Ring, SeriesBuffer, allocateSeries } from '../../src/store/ring-buffer';
+import { Ring, SeriesBuffer, allocateSeries } from '../../src/store/ring-buffer';
+import { Interval } from '../../src/store/store';
 
 // 2023-11-14T22:00:00Z: aligned to the minute, so T0 is the first second of a bucket.
 const T0_SEC = 1_699_999_200;

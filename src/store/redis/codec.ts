@@ -2,19 +2,19 @@
  * The bytes Redis holds, read and written the way the record script writes them
  * (Lua struct, little-endian), so doubles cross Node ↔ Lua ↔ Redis bit for bit:
  *
- *   ring slot (56 bytes)   start u32 | count u32 | cpuSum memSum cpuMin cpuMax memMin memMax f64
- *   slot offset            ((start / bucketSeconds) mod bucketCount) × 56
+ *   ring slot              SLOT_BYTES, laid out as store/slot-bytes.ts draws it
+ *   slot offset            slotIndex(start) × SLOT_BYTES (the ring's own slot rule)
  *   last (24 bytes)        timeSec cpuLoad memLoad f64
  *   sample argument        nowSec timeSec cpuLoad memLoad f64 (32 bytes)
  *
  * Sums stay binary doubles end to end: text formats (HINCRBYFLOAT's long double printed
  * with 17 digits) would round, and means would drift from the in-memory store's.
  */
-import { Resolution, windowStart } from '../modes';
-import { Interval } from '../ring-buffer';
-import { Sample } from '../store';
+import { Resolution } from '../modes';
+import { SLOT_BYTES, walkWindow } from '../ring-buffer';
+import { intervalAt } from '../slot-bytes';
+import { Interval, Sample } from '../store';
 
-export const SLOT_BYTES = 56;
 const LAST_BYTES = 24;
 const F64_BYTES = 8;
 
@@ -41,28 +41,8 @@ export function decodeLast(bytes: Buffer | null): LastSample | undefined {
 
 /** The whole window of one ring at `nowSec`, oldest first; a missing key reads as all empty. */
 export function decodeWindow(ring: Buffer | null, r: Resolution, nowSec: number): Interval[] {
-  const { bucketSeconds, bucketCount } = r;
-  const firstStartSec = windowStart(r, nowSec);
-  const intervals: Interval[] = new Array(bucketCount);
-  for (let k = 0; k < bucketCount; k++) {
-    const startSec = firstStartSec + k * bucketSeconds;
-    const at = ((startSec / bucketSeconds) % bucketCount) * SLOT_BYTES;
-    const live = ring !== null && at + SLOT_BYTES <= ring.length && ring.readUInt32LE(at) === startSec && ring.readUInt32LE(at + 4) !== 0;
-    if (!live) {
-      intervals[k] = { startSec, samples: 0, cpuMean: null, memMean: null, cpuMin: null, cpuMax: null, memMin: null, memMax: null };
-      continue;
-    }
-    const samples = ring.readUInt32LE(at + 4);
-    intervals[k] = {
-      startSec,
-      samples,
-      cpuMean: ring.readDoubleLE(at + 8) / samples,
-      memMean: ring.readDoubleLE(at + 16) / samples,
-      cpuMin: ring.readDoubleLE(at + 24),
-      cpuMax: ring.readDoubleLE(at + 32),
-      memMin: ring.readDoubleLE(at + 40),
-      memMax: ring.readDoubleLE(at + 48),
-    };
-  }
-  return intervals;
+  return walkWindow(r, nowSec, (i, startSec) => {
+    const at = i * SLOT_BYTES;
+    return ring !== null && at + SLOT_BYTES <= ring.length ? intervalAt(ring, at, startSec) : undefined;
+  });
 }

@@ -13,10 +13,15 @@ import Redis, { Cluster, RedisOptions } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
 
+/** A standalone Redis on this machine, its default port (REDIS_URL). */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** The most one command may take before it fails and the request answers 503 (REDIS_COMMAND_TIMEOUT_MS). */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
+
 const RECONNECT_MAX_DELAY_MS = 1000;
 const RECONNECT_STEP_MS = 100;
 
-export interface RedisConnectionOptions {
+interface RedisConnectionOptions {
   url?: string; // standalone: redis://[user:password@]host:port[/db]
   clusterNodes?: string[]; // cluster seeds as host:port; wins over url
   commandTimeoutMs: number;
@@ -60,7 +65,7 @@ export function connectRedis(options: RedisConnectionOptions): RedisClient {
       redisOptions: nodeOptions(options.commandTimeoutMs),
     });
   }
-  return new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+  return new Redis(options.url ?? DEFAULT_REDIS_URL, {
     ...nodeOptions(options.commandTimeoutMs),
     enableOfflineQueue: false,
     enableAutoPipelining: true,

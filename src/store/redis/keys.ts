@@ -12,7 +12,10 @@
  */
 import { MODES, Mode } from '../modes';
 
-export interface HostKeys {
+/** Starts every key, so one Redis can hold other data too (REDIS_KEY_PREFIX). */
+export const DEFAULT_KEY_PREFIX = 'servertrack:';
+
+interface HostKeys {
   rings: Record<Mode, string>;
   last: string;
 }

@@ -5,7 +5,7 @@
  * Bucket math uses the `now` passed in, never Redis's TIME: the clock stays injected.
  */
 import { LONGEST, MODES, RESOLUTIONS } from '../modes';
-import { SLOT_BYTES } from './codec';
+import { SLOT_BYTES } from '../ring-buffer';
 
 const RINGS_LUA = MODES.map((mode) => `{${RESOLUTIONS[mode].bucketSeconds}, ${RESOLUTIONS[mode].bucketCount}}`).join(', ');
 const LONGEST_WINDOW_SEC = LONGEST.bucketSeconds * LONGEST.bucketCount;

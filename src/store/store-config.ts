@@ -2,9 +2,10 @@
  * Which store to run on and how to reach Redis, plus how many worker processes may share
  * the port. Part of Config (config.ts); checked once at start-up like every other setting.
  */
-import { parseClusterNodes } from './store/redis/connection';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_REDIS_URL, parseClusterNodes } from './redis/connection';
+import { DEFAULT_KEY_PREFIX } from './redis/keys';
 
-export type StoreKind = 'memory' | 'redis';
+type StoreKind = 'memory' | 'redis';
 
 export interface StoreConfig {
   kind: StoreKind; // SERVERTRACK_STORE, default memory
@@ -15,8 +16,6 @@ export interface StoreConfig {
 }
 
 type Env = Record<string, string | undefined>;
-
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 function isSet(raw: string | undefined): raw is string {
   return raw !== undefined && raw !== '';
@@ -32,7 +31,7 @@ function redisUrlSetting(env: Env): string {
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:') {
     // Not echoed: a URL may carry a password.
-    throw new Error('REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
+    throw new Error(`REDIS_URL must be a redis:// or rediss:// URL such as ${DEFAULT_REDIS_URL}`);
   }
   return env.REDIS_URL;
 }
@@ -48,14 +47,14 @@ export function loadStoreConfig(env: Env, integerSetting: (name: string, fallbac
     // Silently keeping data in memory when the operator meant Redis would lose it on restart.
     throw new Error(`${isSet(env.REDIS_URL) ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES'} is set but SERVERTRACK_STORE is memory; set SERVERTRACK_STORE=redis`);
   }
-  const redisKeyPrefix = env.REDIS_KEY_PREFIX ?? 'servertrack:';
+  const redisKeyPrefix = env.REDIS_KEY_PREFIX ?? DEFAULT_KEY_PREFIX;
   if (/[{}\s]/.test(redisKeyPrefix)) throw new Error("REDIS_KEY_PREFIX must not contain '{', '}' or spaces (they would break the hash tags)");
   return {
     kind,
     redisUrl: redisUrlSetting(env),
     redisClusterNodes,
     redisKeyPrefix,
-    redisCommandTimeoutMs: integerSetting('REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
+    redisCommandTimeoutMs: integerSetting('REDIS_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 10, 60_000),
   };
 }
 

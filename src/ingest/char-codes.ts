@@ -7,15 +7,15 @@
 export const PLUS = 43;
 export const MINUS = 45;
 export const DOT = 46;
-export const ZERO = 48;
-export const NINE = 57;
-export const UPPER_A = 65;
+const ZERO = 48;
+const NINE = 57;
+const UPPER_A = 65;
 export const UPPER_E = 69;
-export const UPPER_Z = 90;
+const UPPER_Z = 90;
 export const UNDERSCORE = 95;
-export const LOWER_A = 97;
+const LOWER_A = 97;
 export const LOWER_E = 101;
-export const LOWER_Z = 122;
+const LOWER_Z = 122;
 
 export function isDigit(code: number): boolean {
   return code >= ZERO && code <= NINE;

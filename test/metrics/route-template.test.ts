@@ -1,5 +1,5 @@
 import express from 'express';
-import { matchTemplate, routeTemplates } from '../../src/http/route-template';
+import { matchTemplate, routeTemplates } from '../../src/metrics/route-template';
 
 describe('routeTemplates', () => {
   it('lists the route paths of an app, those of mounted routers with their mount path', () => {

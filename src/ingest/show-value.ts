@@ -5,9 +5,9 @@
  * Only error paths call this: a valid request never builds the text.
  */
 
-export const MAX_SHOWN_CHARACTERS = 40;
+const MAX_SHOWN_CHARACTERS = 40;
 /** Ends a value that was cut. */
-export const CUT_MARK = '…';
+const CUT_MARK = '…';
 
 /** `value` as JSON text (numbers as JavaScript prints them, so NaN stays NaN), cut at MAX_SHOWN_CHARACTERS. */
 export function showValue(value: unknown): string {

@@ -18,14 +18,14 @@ import { MS_PER_SECOND } from '../store/time';
 import { SeriesTable } from './request-series';
 import { matchTemplate, routeTemplates } from './route-template';
 
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 /** The route that records one sample per request. */
-export const SAMPLE_ROUTE = '/perf/:host';
+const SAMPLE_ROUTE = '/perf/:host';
 /** The route that records many; its handler tells the count with countSamples(). */
-export const BULK_ROUTE = '/perf';
+const BULK_ROUTE = '/perf';
 
 /** Upper bounds in seconds: from 0.1 ms (a sample POST) up to 2.5 s (a slow report on a networked store). */
-export const DURATION_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const DURATION_BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 const DURATION_NAME = 'servertrack_http_request_duration_seconds';
 const DURATION_HELP = 'Time from a request arriving to its response being handed to the socket, by method, route template and status class';

@@ -1,4 +1,4 @@
-import { showValue } from '../../src/http/show-value';
+import { showValue } from '../../src/ingest/show-value';
 
 describe('showValue', () => {
   describe('when the value is short', () => {

@@ -5,14 +5,14 @@
  * the last bit of every mean.
  */
 import fc from 'fast-check';
-import { HostStore } from '../../src/store/host-store';
-import { LONGEST, MODES, Mode, windowStart } from '../../src/store/modes';
-import { RedisStore } from '../../src/store/redis-store';
-import { RedisClient } from '../../src/store/redis/connection';
-import { hostKeys, hostsKey } from '../../src/store/redis/keys';
-import { HostSample, Sample } from '../../src/store/store';
-import { FakeClock, fakeClock } from '../helpers/fake-clock';
-import { TEST_COMMAND_TIMEOUT_MS, connectTestRedis, uniquePrefix } from '../helpers/test-store';
+import { HostStore } from '../../../src/store/host-store';
+import { LONGEST, MODES, Mode, windowStart } from '../../../src/store/modes';
+import { RedisStore } from '../../../src/store/redis/redis-store';
+import { RedisClient } from '../../../src/store/redis/connection';
+import { hostKeys, hostsKey } from '../../../src/store/redis/keys';
+import { HostSample, Sample } from '../../../src/store/store';
+import { fakeClock } from '../../helpers/fake-clock';
+import { TEST_COMMAND_TIMEOUT_MS, connectTestRedis, uniquePrefix } from '../../helpers/test-store';
 
 jest.setTimeout(120_000);
 
@@ -66,11 +66,11 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     await client.quit();
   });
 
-  function stores(clock: FakeClock, maxHosts?: number): { memory: HostStore; redis: RedisStore; prefix: string } {
+  function stores(maxHosts?: number): { memory: HostStore; redis: RedisStore; prefix: string } {
     const prefix = uniquePrefix();
     return {
-      memory: new HostStore({ clock, maxHosts }),
-      redis: new RedisStore({ client, clock, keyPrefix: prefix, maxHosts, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS }),
+      memory: new HostStore({ maxHosts }),
+      redis: new RedisStore({ client, keyPrefix: prefix, maxHosts, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS }),
       prefix,
     };
   }
@@ -83,7 +83,7 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       await fc.assert(
         fc.asyncProperty(maxHosts, fc.array(op, { maxLength: 40 }), async (cap, ops) => {
           const clock = fakeClock(BASE_SEC);
-          const { memory, redis } = stores(clock, cap);
+          const { memory, redis } = stores(cap);
           for (const o of ops) {
             const nowSec = clock();
             switch (o.kind) {
@@ -110,7 +110,7 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
                 // HostStore drops a host past its window only when something reads it; settle
                 // that first, so both answer the contract: true only for a live host.
                 memory.hosts(nowSec);
-                expect(await redis.forget(o.host)).toBe(memory.forget(o.host));
+                expect(await redis.forget(o.host, nowSec)).toBe(memory.forget(o.host, nowSec));
                 break;
             }
           }
@@ -130,7 +130,7 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     const at = (timeSec: number): Sample => ({ timeSec, cpuLoad: 1, memLoad: 2 });
 
     async function bothWithExpiredA(): Promise<{ memory: HostStore; redis: RedisStore; prefix: string }> {
-      const both = stores(fakeClock(BASE_SEC), 2);
+      const both = stores(2);
       for (const [host, timeSec] of [['a', BASE_SEC], ['b', BASE_SEC + 3_600]] as const) {
         expect(await both.redis.record(host, at(timeSec), timeSec)).toBe(both.memory.record(host, at(timeSec), timeSec));
       }
@@ -172,7 +172,7 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
 
   describe('when a bulk request of more new hosts than one admission call takes does not fit', () => {
     it('gives back the places its first calls took, and records nothing, as in memory', async () => {
-      const { memory, redis, prefix } = stores(fakeClock(BASE_SEC), 2_500);
+      const { memory, redis, prefix } = stores(2_500);
       const sample = { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 };
       expect(await redis.record('known', sample, BASE_SEC)).toBe(memory.record('known', sample, BASE_SEC));
       // 2,500 new hosts: the first two calls of 1,000 fit under 2,500, the third does not.
@@ -189,8 +189,7 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
 
   describe('sums', () => {
     it('keep every bit: 1,000 samples of 0.1 average to what the in-memory store says', async () => {
-      const clock = fakeClock(BASE_SEC);
-      const { memory, redis } = stores(clock);
+      const { memory, redis } = stores();
       const entries: HostSample[] = Array.from({ length: 1_000 }, (_, i) => ({ host: 'web-1', sample: { timeSec: BASE_SEC, cpuLoad: 0.1, memLoad: (i % 7) / 3 } }));
       memory.recordBatch(entries, BASE_SEC);
       await redis.recordBatch(entries, BASE_SEC);
@@ -205,8 +204,7 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
 
   describe('keys', () => {
     it('lays out one host as four keys sharing its hash tag, so they live in one cluster slot', async () => {
-      const clock = fakeClock(BASE_SEC);
-      const { redis, prefix } = stores(clock);
+      const { redis, prefix } = stores();
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
       const keys = hostKeys(prefix, 'web-1');
       expect(keys).toEqual({
@@ -223,8 +221,7 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     });
 
     it('expire with their window, so Redis memory is bounded without a sweeper', async () => {
-      const clock = fakeClock(BASE_SEC);
-      const { redis, prefix } = stores(clock);
+      const { redis, prefix } = stores();
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
       const keys = hostKeys(prefix, 'web-1');
       const ttls = await Promise.all([keys.rings.last_minute, keys.rings.last_hour, keys.rings.last_day, keys.last].map((key) => client.ttl(key)));
@@ -232,8 +229,7 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     });
 
     it('trims the hosts set by time when listing, with no KEYS scan', async () => {
-      const clock = fakeClock(BASE_SEC);
-      const { redis, prefix } = stores(clock);
+      const { redis, prefix } = stores();
       await redis.record('old', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
       await redis.record('new', { timeSec: BASE_SEC + DAY_SEC - 1, cpuLoad: 1, memLoad: 2 }, BASE_SEC + DAY_SEC - 1);
       expect((await redis.hosts(BASE_SEC + DAY_SEC)).map((h) => h.host)).toEqual(['new']);
@@ -242,10 +238,8 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
   });
 
   describe('shared by several processes (stores on one key prefix)', () => {
-    function sharing(count: number, maxHosts: number): RedisStore[] {
-      const prefix = uniquePrefix();
-      const clock = fakeClock(BASE_SEC);
-      return Array.from({ length: count }, () => new RedisStore({ client, clock, keyPrefix: prefix, maxHosts, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS }));
+    function sharing(count: number, maxHosts: number, prefix = uniquePrefix()): RedisStore[] {
+      return Array.from({ length: count }, () => new RedisStore({ client, keyPrefix: prefix, maxHosts, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS }));
     }
 
     const sample = { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 };
@@ -256,17 +250,18 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       expect(await b.record('web-2', sample, BASE_SEC)).toBe('recorded');
       expect(await a.record('web-3', sample, BASE_SEC)).toBe('full');
       expect(await b.record('web-1', sample, BASE_SEC)).toBe('recorded');
-      expect(await b.forget('web-1')).toBe(true);
+      expect(await b.forget('web-1', BASE_SEC)).toBe(true);
       expect(await a.report('web-1', 'last_minute', BASE_SEC)).toBeUndefined();
       expect(await a.record('web-3', sample, BASE_SEC)).toBe('recorded');
       expect((await b.hosts(BASE_SEC)).map((h) => h.host)).toEqual(['web-2', 'web-3']);
     });
 
     it('admit exactly the cap when many race for the last places', async () => {
-      const racers = sharing(12, 5);
+      const prefix = uniquePrefix();
+      const racers = sharing(12, 5, prefix);
       const outcomes = await Promise.all(racers.map((store, i) => store.record(`host-${i}`, sample, BASE_SEC)));
       expect(outcomes.filter((o) => o === 'recorded')).toHaveLength(5);
-      expect(await racers[0].hostCount()).toBe(5);
+      expect(await client.zcard(hostsKey(prefix))).toBe(5);
     });
 
     it('refuse a whole batch whose new hosts do not fit, and record none of it', async () => {
@@ -307,7 +302,7 @@ describe('RedisStore on redis with 100,000 distinct hosts and the default comman
   }));
 
   it('records them in one bulk request and lists them all, every read and admission within the timeout', async () => {
-    const redis = new RedisStore({ client, clock: fakeClock(BASE_SEC), keyPrefix: uniquePrefix() });
+    const redis = new RedisStore({ client, keyPrefix: uniquePrefix() });
     expect(redis.maxHosts).toBe(HOST_COUNT);
     expect(await redis.recordBatch(entries, BASE_SEC)).toBe('recorded');
     const listing = await redis.hosts(BASE_SEC);

@@ -9,13 +9,13 @@
  *             the exporter accumulates them into Prometheus's `le` buckets)
  */
 
-export interface SeriesLabels {
+interface SeriesLabels {
   method: string;
   route: string;
   status: string;
 }
 
-export class Series {
+class Series {
   count = 0;
   sumSeconds = 0;
   /** bucketCounts[i]: observations in (bounds[i-1], bounds[i]]; the last slot is above every bound. */
@@ -30,7 +30,7 @@ export class Series {
 }
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
-export const OTHER_METHOD = 'OTHER';
+const OTHER_METHOD = 'OTHER';
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 const STATUS_CLASS_COUNT = STATUS_CLASSES.length;
 

@@ -3,15 +3,14 @@
  * store needs a connection, logs when Redis goes away and comes back (once per change,
  * not once per reconnect attempt), and a clean quit on shutdown.
  */
-import { Logger } from './logger';
-import { HostStore } from './store/host-store';
-import { RedisStore } from './store/redis-store';
-import { connectRedis } from './store/redis/connection';
-import { Store } from './store/store';
-import { Clock } from './store/time';
+import { Logger } from '../logger';
+import { HostStore } from './host-store';
+import { RedisStore } from './redis/redis-store';
+import { connectRedis } from './redis/connection';
+import { Store } from './store';
 import { StoreConfig } from './store-config';
 
-export interface OpenedStore {
+interface OpenedStore {
   store: Store;
   /** The in-memory store, for what only it needs: the sweeper and snapshots (Redis keys expire by themselves). */
   memory?: HostStore;
@@ -21,11 +20,11 @@ export interface OpenedStore {
 }
 
 /** How long start-up waits for Redis before listening anyway (and answering 503 until it is up). */
-export const READY_WAIT_MS = 5_000;
+const READY_WAIT_MS = 5_000;
 
-export function openStore(config: StoreConfig, clock: Clock, logger: Logger, maxHosts: number): OpenedStore {
+export function openStore(config: StoreConfig, logger: Logger, maxHosts: number): OpenedStore {
   if (config.kind === 'memory') {
-    const store = new HostStore({ clock, maxHosts });
+    const store = new HostStore({ maxHosts });
     return { store, memory: store, ready: async () => undefined, close: async () => undefined };
   }
   const client = connectRedis({
@@ -44,7 +43,7 @@ export function openStore(config: StoreConfig, clock: Clock, logger: Logger, max
     down = true;
     logger.warn({ err }, 'redis unavailable: requests that need it answer 503 until it returns');
   });
-  const store = new RedisStore({ client, clock, maxHosts, keyPrefix: config.redisKeyPrefix, commandTimeoutMs: config.redisCommandTimeoutMs });
+  const store = new RedisStore({ client, maxHosts, keyPrefix: config.redisKeyPrefix, commandTimeoutMs: config.redisCommandTimeoutMs });
   return {
     store,
     // Listening before the connection is up would answer the first requests with 503s.

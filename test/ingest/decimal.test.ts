@@ -1,4 +1,4 @@
-import { parseDecimal } from '../../src/http/decimal';
+import { parseDecimal } from '../../src/ingest/decimal';
 
 describe('parseDecimal', () => {
   it.each([

@@ -1,7 +1,7 @@
 /*
  * RedisStore: the Store kept in Redis (standalone or Cluster), shared by every ServerTrack
- * process pointed at it. Key layout in redis/keys.ts, byte layout in redis/codec.ts, the
- * atomic per-sample update in redis/scripts.ts. Same buckets, same rules and the same
+ * process pointed at it. Key layout in keys.ts, byte layout in codec.ts, the
+ * atomic per-sample update in scripts.ts. Same buckets, same rules and the same
  * doubles as the in-memory HostStore, so both answer every request identically.
  *
  *   record   EVALSHA record(known hosts only) ∥ ZADD XX GT hosts     1 round trip
@@ -16,20 +16,19 @@
  * whose hosts sit in many slots, one GET each, which auto-pipelining groups per node.
  *
  * Every call, and each chunk of a chunked one, is bounded by `commandTimeoutMs`; a Redis
- * that is down, slow or refusing writes raises StoreUnavailableError, which the HTTP layer
- * answers with 503.
+ * that is down, slow or refusing writes raises StoreUnavailableError (bounded-calls.ts),
+ * which the HTTP layer answers with 503.
  */
-import { Cluster, ReplyError, Result } from 'ioredis';
-import { LONGEST, Mode, RESOLUTIONS, windowStart } from './modes';
-import { Interval } from './ring-buffer';
-import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './redis/codec';
-import { RedisClient } from './redis/connection';
-import { hostKeys, hostsKey, recordScriptKeys } from './redis/keys';
-import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './redis/scripts';
-import { StoreUnavailableError } from './store-errors';
-import { DEFAULT_MAX_HOSTS } from './host-store';
-import { HostSample, HostSummary, RecordOutcome, Sample, Store, StoreHealth } from './store';
-import { Clock } from './time';
+import { Cluster, Result } from 'ioredis';
+import { Mode, RESOLUTIONS } from '../modes';
+import { BoundedCalls } from './bounded-calls';
+import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './codec';
+import { DEFAULT_COMMAND_TIMEOUT_MS, RedisClient } from './connection';
+import { DEFAULT_KEY_PREFIX, hostKeys, hostsKey, recordScriptKeys } from './keys';
+import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './scripts';
+import { StoreUnavailableError } from '../store-errors';
+import { DEFAULT_MAX_HOSTS } from '../host-store';
+import { HostSample, HostSummary, Interval, RecordOutcome, Sample, Store, StoreHealth, isExpired, oldestLiveSec } from '../store';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -43,42 +42,32 @@ declare module 'ioredis' {
  * trip. Each chunk must finish within the command timeout, and memory for pending replies
  * stays bounded whatever the request or the fleet size.
  */
-export const BATCH_CHUNK = 1_000;
+const BATCH_CHUNK = 1_000;
 
 /** The record script's second argument: write only for a live host, or write in any case. */
 const ONLY_IF_KNOWN = '1';
 const ALWAYS = '0';
 
-/** Replies that mean "Redis cannot serve this now", as opposed to a bug in a command. */
-const UNAVAILABLE_REPLIES = /^(CLUSTERDOWN|LOADING|READONLY|MASTERDOWN|TRYAGAIN|OOM|BUSY|NOREPLICAS|MOVED|ASK)\b/;
-
-export interface RedisStoreOptions {
+interface RedisStoreOptions {
   client: RedisClient;
-  clock: Clock;
-  keyPrefix?: string; // default 'servertrack:'
-  commandTimeoutMs?: number; // default 1000: the most any store call may take
+  keyPrefix?: string; // DEFAULT_KEY_PREFIX when absent
+  commandTimeoutMs?: number; // DEFAULT_COMMAND_TIMEOUT_MS when absent: the most any store call may take
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent: the cap of store.ts, shared by every process on this Redis
 }
 
 export class RedisStore implements Store {
   readonly maxHosts: number;
   private readonly client: RedisClient;
-  private readonly clock: Clock;
   private readonly prefix: string;
   private readonly hostsKey: string;
-  private readonly timeoutMs: number;
-  /** Why the connection is down, for /healthz and 503 reasons; ioredis's own message only says "not writeable". */
-  private connectionError: string | undefined;
+  private readonly calls: BoundedCalls;
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
-    this.clock = options.clock;
-    this.prefix = options.keyPrefix ?? 'servertrack:';
+    this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.hostsKey = hostsKey(this.prefix);
-    this.timeoutMs = options.commandTimeoutMs ?? 1000;
+    this.calls = new BoundedCalls(this.client, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
-    this.client.on('error', (err: Error) => (this.connectionError = err.message));
-    this.client.on('ready', () => (this.connectionError = undefined));
     // defineCommand is idempotent per client; several stores may share one connection.
     this.client.defineCommand('servertrackRecord', { numberOfKeys: recordScriptKeys(hostKeys('', 'x')).length, lua: RECORD_LUA });
     this.client.defineCommand('servertrackAdmit', { numberOfKeys: 1, lua: ADMIT_LUA });
@@ -89,7 +78,7 @@ export class RedisStore implements Store {
    * ZADD XX GT in parallel, one round trip. XX keeps ZADD from adding a host the cap has not
    * admitted. Unknown host: admit (cap), then record.
    */
-  record(host: string, sample: Sample, nowSec: number = this.clock()): Promise<RecordOutcome> {
+  record(host: string, sample: Sample, nowSec: number): Promise<RecordOutcome> {
     return this.bounded(async () => {
       const keys = recordScriptKeys(hostKeys(this.prefix, host));
       const argument = encodeSampleArgument(nowSec, sample);
@@ -111,15 +100,14 @@ export class RedisStore implements Store {
    * Redis cannot make writes spread over cluster slots atomic, so a batch that fails
    * part-way (503) may have been partly recorded; it is never reported accepted.
    */
-  async recordBatch(entries: readonly HostSample[], nowSec: number = this.clock()): Promise<RecordOutcome> {
+  async recordBatch(entries: readonly HostSample[], nowSec: number): Promise<RecordOutcome> {
     const newestByHost = newestSecByHost(entries);
     const hosts = [...newestByHost.keys()];
-    const cutoffSec = windowStart(LONGEST, nowSec);
     const lasts = await this.readLasts(hosts);
     const unknown = new Map<string, number>();
     hosts.forEach((host, i) => {
       const last = lasts[i];
-      if (last === undefined || last.timeSec < cutoffSec) unknown.set(host, newestByHost.get(host) as number);
+      if (last === undefined || isExpired(last.timeSec, nowSec)) unknown.set(host, newestByHost.get(host) as number);
     });
     if (unknown.size > 0 && !(await this.admit(unknown, nowSec))) return 'full';
     for (let from = 0; from < entries.length; from += BATCH_CHUNK) {
@@ -182,7 +170,7 @@ export class RedisStore implements Store {
    * within those milliseconds.
    */
   private async admit(newestSecByHost: Map<string, number>, nowSec: number): Promise<boolean> {
-    const head = [this.hostsKey, String(windowStart(LONGEST, nowSec)), String(this.maxHosts)];
+    const head = [this.hostsKey, String(oldestLiveSec(nowSec)), String(this.maxHosts)];
     const hosts = [...newestSecByHost];
     const taken: string[] = [];
     try {
@@ -210,18 +198,18 @@ export class RedisStore implements Store {
     }
   }
 
-  report(host: string, mode: Mode, nowSec: number = this.clock()): Promise<Interval[] | undefined> {
+  report(host: string, mode: Mode, nowSec: number): Promise<Interval[] | undefined> {
     return this.bounded(async () => {
       const keys = hostKeys(this.prefix, host);
       const [lastBytes, ring] = await this.client.mgetBuffer(keys.last, keys.rings[mode]);
       const last = decodeLast(lastBytes);
-      if (last === undefined || last.timeSec < windowStart(LONGEST, nowSec)) return undefined;
+      if (last === undefined || isExpired(last.timeSec, nowSec)) return undefined;
       return decodeWindow(ring, RESOLUTIONS[mode], nowSec);
     });
   }
 
-  async hosts(nowSec: number = this.clock()): Promise<HostSummary[]> {
-    const cutoffSec = windowStart(LONGEST, nowSec);
+  async hosts(nowSec: number): Promise<HostSummary[]> {
+    const cutoffSec = oldestLiveSec(nowSec);
     const [names] = await this.bounded(() =>
       Promise.all([
         this.client.zrangebyscore(this.hostsKey, cutoffSec, '+inf'),
@@ -233,7 +221,7 @@ export class RedisStore implements Store {
     const summaries: HostSummary[] = [];
     names.forEach((host, i) => {
       const last = lasts[i];
-      if (last === undefined || last.timeSec < cutoffSec) return;
+      if (last === undefined || isExpired(last.timeSec, nowSec)) return;
       summaries.push({ host, lastSeenSec: last.timeSec, cpuLoad: last.cpuLoad, memLoad: last.memLoad });
     });
     return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
@@ -243,25 +231,19 @@ export class RedisStore implements Store {
    * True when the host was live (in the set, newest sample inside the day window): a host
    * past its window is already unknown to every read, as in memory once anything has read it.
    */
-  forget(host: string): Promise<boolean> {
+  forget(host: string, nowSec: number): Promise<boolean> {
     return this.bounded(async () => {
-      const cutoffSec = windowStart(LONGEST, this.clock());
       // The set first: a sample racing this DELETE then either lands before the keys go, or
       // finds the host unknown and re-admits it whole.
       const [score] = await Promise.all([this.client.zscore(this.hostsKey, host), this.client.zrem(this.hostsKey, host)]);
       await this.client.del(...recordScriptKeys(hostKeys(this.prefix, host)));
-      return score !== null && Number(score) >= cutoffSec;
+      return score !== null && !isExpired(Number(score), nowSec);
     });
   }
 
   /** Live hosts, counted in the sorted set by score (ZCOUNT, O(log n)), for metrics. */
-  countHosts(nowSec: number = this.clock()): Promise<number> {
-    return this.bounded(() => this.client.zcount(this.hostsKey, windowStart(LONGEST, nowSec), '+inf'));
-  }
-
-  /** Hosts in the hosts set, including any not yet trimmed; what HostStore.size is in memory. */
-  hostCount(): Promise<number> {
-    return this.bounded(() => this.client.zcard(this.hostsKey));
+  countHosts(nowSec: number): Promise<number> {
+    return this.bounded(() => this.client.zcount(this.hostsKey, oldestLiveSec(nowSec), '+inf'));
   }
 
   async health(): Promise<StoreHealth> {
@@ -274,29 +256,9 @@ export class RedisStore implements Store {
     }
   }
 
-  private toStoreError(err: unknown): unknown {
-    if (err instanceof StoreUnavailableError) return err; // from a bounded call inside this one
-    if (err instanceof ReplyError && !UNAVAILABLE_REPLIES.test((err as Error).message)) return err;
-    const message = err instanceof Error ? err.message : String(err);
-    if (this.client.status !== 'ready' && this.connectionError !== undefined) return new StoreUnavailableError(`redis: ${this.connectionError}`);
-    return new StoreUnavailableError(`redis: ${message}`);
-  }
-
-  /** Runs `work` against the deadline and turns every way Redis can fail into StoreUnavailableError. */
+  /** Runs `work` within the command timeout; see bounded-calls.ts. */
   private bounded<T>(work: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new StoreUnavailableError(`redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-      work().then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(this.toStoreError(err));
-        },
-      );
-    });
+    return this.calls.run(work);
   }
 }
 

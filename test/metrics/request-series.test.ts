@@ -1,4 +1,4 @@
-import { SeriesTable } from '../../src/http/request-series';
+import { SeriesTable } from '../../src/metrics/request-series';
 
 describe('SeriesTable', () => {
   const BOUNDS = [0.001, 0.01, 0.1];

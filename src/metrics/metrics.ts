@@ -33,7 +33,7 @@ function countHosts(store: Store, nowSec: number): MaybePromise<number> {
   return isPromise(hosts) ? hosts.then((list) => list.length) : hosts.length;
 }
 
-export interface MetricsDeps {
+interface MetricsDeps {
   store: Store;
   clock: Clock;
   /** Monotonic milliseconds for request durations; performance.now() unless a test fakes it. */
