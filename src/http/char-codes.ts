@@ -7,6 +7,7 @@
 export const PLUS = 43;
 export const MINUS = 45;
 export const DOT = 46;
+export const SLASH = 47;
 export const ZERO = 48;
 export const NINE = 57;
 export const UPPER_A = 65;
