@@ -70,7 +70,9 @@ function sampleBodyParser(): RequestHandler {
   const parseForm = bodyParser.urlencoded({ extended: false, limit: SAMPLE_BODY_LIMIT_BYTES, type: typeChecked });
   const parseJson = bodyParser.json({ limit: SAMPLE_BODY_LIMIT_BYTES, type: typeChecked });
   return (req: Request, res: Response, next: NextFunction): void => {
-    const type = req.is(SAMPLE_TYPES);
+    // Exactly as agents, curl -d and JSON clients send it, the header needs no parsing.
+    const header = req.headers['content-type'];
+    const type = header === FORM_TYPE || header === JSON_TYPE ? header : req.is(SAMPLE_TYPES);
     if (type === FORM_TYPE) parseForm(req, res, next);
     else if (type === JSON_TYPE) parseJson(req, res, next);
     else next();
