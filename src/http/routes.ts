@@ -3,9 +3,9 @@
  * Each request reads the clock once, at the top, and hands that time down.
  */
 import bodyParser from 'body-parser';
-import express, { NextFunction, Request, Response, Router } from 'express';
+import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { RESOLUTIONS } from '../store/modes';
-import { Store } from '../store/store';
+import { RecordOutcome, Store, isPromise } from '../store/store';
 import { Clock } from '../store/time';
 import { BulkLimits, DEFAULT_BULK_LIMITS, bulkIngest } from './bulk';
 import { HttpError, methodNotAllowed } from './errors';
@@ -14,10 +14,15 @@ import { hasBody, whenDone } from './handler-kit';
 import { allowQuery, queryCheck } from './query-params';
 import { parseHost } from '../ingest/host';
 import { isFields, parseSample } from '../ingest/sample';
+import { fastSampleRoute } from './sample-fast-route';
 import { parseFill, parseMode } from './validate';
 import { toWireHosts, toWireIntervals } from './wire';
 
 export const SAMPLE_BODY_LIMIT_BYTES = 16 * 1024;
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+const SAMPLE_TYPES = [FORM_TYPE, JSON_TYPE];
 
 interface RouteDeps {
   store: Store;
@@ -43,6 +48,27 @@ function sampleFields(req: Request): Record<string, unknown> {
 }
 
 /**
+ * A sample body, form or JSON: one Content-Type check picks the one parser that reads it.
+ * Chained, the form parser would check the type, then the JSON parser would check it again
+ * (or, after a form, look whether the body was read). Any other type leaves req.body unset,
+ * which sampleFields answers with 415.
+ */
+function sampleBodyParser(): RequestHandler {
+  // Each parser is told its type matches: the check below has made it already.
+  const typeChecked = (): boolean => true;
+  const parseForm = bodyParser.urlencoded({ extended: false, limit: SAMPLE_BODY_LIMIT_BYTES, type: typeChecked });
+  const parseJson = bodyParser.json({ limit: SAMPLE_BODY_LIMIT_BYTES, type: typeChecked });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    // Exactly as agents, curl -d and JSON clients send it, the header needs no parsing.
+    const header = req.headers['content-type'];
+    const type = header === FORM_TYPE || header === JSON_TYPE ? header : req.is(SAMPLE_TYPES);
+    if (type === FORM_TYPE) parseForm(req, res, next);
+    else if (type === JSON_TYPE) parseJson(req, res, next);
+    else next();
+  };
+}
+
+/**
  * The query parameters each /perf route reads (query-params.ts); any other is a 400. Checks
  * run first in their handler (middleware for bulk), before anything reaches the store.
  */
@@ -54,12 +80,41 @@ const QUERY = {
   report: queryCheck('fill'),
 };
 
-export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onHostLimit }: RouteDeps): Router {
+type SampleRecorder = (req: Request, res: Response, next: NextFunction, rawHost: unknown) => void;
+
+/** POST /perf/:host once its body is parsed; rawHost is the :host of the path. */
+function sampleRecorder({ store, clock, onHostLimit }: RouteDeps): SampleRecorder {
+  // Built once and handed the request's values, so a sample allocates no closure for them.
+  const answer = (outcome: RecordOutcome, res: Response, next: NextFunction, nowSec: number): void => {
+    if (outcome === 'full') {
+      onHostLimit?.(nowSec);
+      return next(hostLimitReached(store.maxHosts));
+    }
+    res.status(201).end();
+  };
+  return (req, res, next, rawHost) => {
+    QUERY.recordSample(req);
+    const nowSec = clock();
+    const host = parseHost(rawHost);
+    const sample = parseSample(sampleFields(req), nowSec);
+    const outcome = store.record(host, sample, nowSec);
+    if (isPromise(outcome)) outcome.then((settled) => answer(settled, res, next, nowSec), next);
+    else answer(outcome, res, next, nowSec);
+  };
+}
+
+export interface PerfRoutes {
+  /** Every /perf route. */
+  router: Router;
+  /** POST /perf/:host for its plain paths, as an app-level layer ahead of every route (sample-fast-route.ts). */
+  fastSampleRoute: RequestHandler;
+}
+
+export function perfRoutes(deps: RouteDeps): PerfRoutes {
+  const { store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onHostLimit } = deps;
   const router = express.Router();
-  const parseBody = [
-    bodyParser.urlencoded({ extended: false, limit: SAMPLE_BODY_LIMIT_BYTES }),
-    bodyParser.json({ limit: SAMPLE_BODY_LIMIT_BYTES }),
-  ];
+  const parseBody = sampleBodyParser();
+  const record = sampleRecorder(deps);
 
   router
     .route('/perf')
@@ -70,21 +125,9 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onH
     .post(QUERY.recordSamples, bulkIngest({ store, clock, limits: bulkLimits, onHostLimit }))
     .all(methodNotAllowed(['GET', 'HEAD', 'POST']));
 
-  router
-    .route('/perf/:host')
-    .post(parseBody, (req: Request, res: Response, next: NextFunction) => {
-      QUERY.recordSample(req);
-      const nowSec = clock();
-      const host = parseHost(req.params.host);
-      const sample = parseSample(sampleFields(req), nowSec);
-      whenDone(store.record(host, sample, nowSec), next, (outcome) => {
-        if (outcome === 'full') {
-          onHostLimit?.(nowSec);
-          return next(hostLimitReached(store.maxHosts));
-        }
-        res.status(201).end();
-      });
-    })
+  const sampleRoute = router.route('/perf/:host');
+  sampleRoute
+    .post(parseBody, (req: Request, res: Response, next: NextFunction) => record(req, res, next, req.params.host))
     .delete((req: Request, res: Response, next: NextFunction) => {
       QUERY.forgetHost(req);
       const host = parseHost(req.params.host);
@@ -110,5 +153,5 @@ export function perfRouter({ store, clock, bulkLimits = DEFAULT_BULK_LIMITS, onH
     })
     .all(methodNotAllowed(['GET', 'HEAD']));
 
-  return router;
+  return { router, fastSampleRoute: fastSampleRoute({ route: sampleRoute, parseBody, record }) };
 }

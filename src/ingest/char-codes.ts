@@ -7,6 +7,7 @@
 export const PLUS = 43;
 export const MINUS = 45;
 export const DOT = 46;
+export const SLASH = 47;
 const ZERO = 48;
 const NINE = 57;
 const UPPER_A = 65;
