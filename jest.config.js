@@ -9,5 +9,11 @@ module.exports = {
   // The doc examples (and the other process tests) run dist/server.js: build it once per run.
   globalSetup: '<rootDir>/test/helpers/build-once.ts',
   // The systemd unit check needs systemd-analyze; it runs with `npm run test:deploy` (jest.deploy.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '\\.browser\\.test\\.ts$', '<rootDir>/test/redis/', '<rootDir>/test/store/redis/', '<rootDir>/test/deploy/'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '\\.browser\\.test\\.ts$',
+    '<rootDir>/test/redis/',
+    '<rootDir>/test/store/redis/',
+    '<rootDir>/test/deploy/',
+  ],
 };

@@ -18,6 +18,12 @@ module.exports = {
   projects: [
     { ...api, displayName: 'api on redis', setupFiles: ['<rootDir>/test/redis/use-redis.ts'] },
     { ...api, displayName: 'api on redis cluster', setupFiles: ['<rootDir>/test/redis/use-redis-cluster.ts'] },
-    { preset: 'ts-jest', testEnvironment: 'node', displayName: 'redis', roots: ['<rootDir>/test/redis', '<rootDir>/test/store/redis'], testMatch: ['**/*.test.ts'] },
+    {
+      preset: 'ts-jest',
+      testEnvironment: 'node',
+      displayName: 'redis',
+      roots: ['<rootDir>/test/redis', '<rootDir>/test/store/redis'],
+      testMatch: ['**/*.test.ts'],
+    },
   ],
 };

@@ -20,7 +20,11 @@ export const SCENARIOS = ['store', 'report-cost', 'memory', 'security-headers', 
 const PAGE = path.join(ROOT_DIR, 'docs', 'benchmarks.md');
 const MS_PER_MINUTE = 60_000;
 
-const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 export function runScenario(name: string, reportDir: string): ScenarioResult {
   const reportFile = path.join(reportDir, `${name}.jsonl`);

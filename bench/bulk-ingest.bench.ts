@@ -34,7 +34,12 @@ function bulkCase(format: 'ndjson' | 'json', batchSize: number): Case {
     const contentType = format === 'json' ? 'application/json' : 'application/x-ndjson';
     return { method: 'POST' as const, path: '/perf', headers: { 'Content-Type': contentType }, body };
   });
-  return { name: `POST /perf, ${format === 'json' ? 'JSON array' : 'NDJSON'}, ${formatNumber(batchSize)} samples`, batchSize, connections: BULK_CONNECTIONS, requests };
+  return {
+    name: `POST /perf, ${format === 'json' ? 'JSON array' : 'NDJSON'}, ${formatNumber(batchSize)} samples`,
+    batchSize,
+    connections: BULK_CONNECTIONS,
+    requests,
+  };
 }
 
 const SINGLE: Case = {
@@ -84,13 +89,11 @@ async function main(): Promise<void> {
     median(p99.get(c) ?? []).toFixed(2),
     c === SINGLE ? '1.00x' : formatRatio(median(ratios.get(c) ?? [])),
   ]);
-  printTable(`bulk-ingest: samples/s, server on one core (median of ${ROUNDS} rounds; target >= 1,000,000 with 10k batches)`, [
-    'request',
-    'connections',
-    'samples/s',
-    'p99 ms per request',
-    'vs single-sample POST',
-  ], rows);
+  printTable(
+    `bulk-ingest: samples/s, server on one core (median of ${ROUNDS} rounds; target >= 1,000,000 with 10k batches)`,
+    ['request', 'connections', 'samples/s', 'p99 ms per request', 'vs single-sample POST'],
+    rows,
+  );
   console.log(`machine: ${describeMachine()}`);
   printNote(`load: ${describeLoad(tool, BULK_CONNECTIONS, DURATION_SEC)}; server: taskset -c 0 node dist/server.js`);
   printCommand('npm run bench:bulk-ingest');

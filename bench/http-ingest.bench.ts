@@ -66,12 +66,20 @@ async function main(): Promise<void> {
     const m = perServer.get(spec) ?? { rps: [], p99: [] };
     return [spec.name, formatNumber(median(m.rps)), median(m.p99).toFixed(2)];
   });
-  printTable(`http-ingest: single-sample POST, ${CONNECTIONS} connections, ${HOST_COUNT} hosts (median of ${ROUNDS} rounds)`, ['server', 'req/s', 'p99 ms'], rows);
-  printTable('http-ingest ratios (median of per-round ratios)', ['ratio', 'value', 'target'], [
-    ['ServerTrack / raw node:http', formatRatio(median(ratios.raw)), '>= 0.5x'],
-    ['ServerTrack / default Express + body-parser', formatRatio(median(ratios.express)), '>= 2.5x'],
-    ['ServerTrack / same app on default app.listen()', formatRatio(median(ratios.listen)), '(prototype fix)'],
-  ]);
+  printTable(
+    `http-ingest: single-sample POST, ${CONNECTIONS} connections, ${HOST_COUNT} hosts (median of ${ROUNDS} rounds)`,
+    ['server', 'req/s', 'p99 ms'],
+    rows,
+  );
+  printTable(
+    'http-ingest ratios (median of per-round ratios)',
+    ['ratio', 'value', 'target'],
+    [
+      ['ServerTrack / raw node:http', formatRatio(median(ratios.raw)), '>= 0.5x'],
+      ['ServerTrack / default Express + body-parser', formatRatio(median(ratios.express)), '>= 2.5x'],
+      ['ServerTrack / same app on default app.listen()', formatRatio(median(ratios.listen)), '(prototype fix)'],
+    ],
+  );
   console.log(`machine: ${describeMachine()}`);
   printNote(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)}; server: taskset -c 0 node dist/server.js`);
   printCommand('npm run bench:http-ingest');

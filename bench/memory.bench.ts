@@ -67,13 +67,17 @@ function main(): void {
       (perHost / STORE_BYTES_PER_HOST).toFixed(2) + 'x',
     ]);
   }
-  printTable(`memory: RSS per host, every bucket live (median of ${ROUNDS} fresh processes)`, [
-    'hosts',
-    'RSS before (MiB, baseline)',
-    'RSS after (MiB)',
-    'KB per host (target <= 10 at 100,000)',
-    `vs the ${formatNumber(STORE_BYTES_PER_HOST)} bytes of ring data`,
-  ], rows);
+  printTable(
+    `memory: RSS per host, every bucket live (median of ${ROUNDS} fresh processes)`,
+    [
+      'hosts',
+      'RSS before (MiB, baseline)',
+      'RSS after (MiB)',
+      'KB per host (target <= 10 at 100,000)',
+      `vs the ${formatNumber(STORE_BYTES_PER_HOST)} bytes of ring data`,
+    ],
+    rows,
+  );
   console.log(`machine: ${describeMachine()}`);
   printCommand('npm run bench:memory');
 }

@@ -41,7 +41,11 @@ type Variant = 'on' | 'off';
 
 /** The full app with metrics on or off, through one launcher, pinned to the server core. */
 function startVariant(metrics: Variant): Promise<RunningServer> {
-  return startServer({ name: `metrics=${metrics} server`, nodeArgs: tsNodeArgs('bench/servers/servertrack-metrics-toggle.ts'), env: { BENCH_METRICS: metrics } });
+  return startServer({
+    name: `metrics=${metrics} server`,
+    nodeArgs: tsNodeArgs('bench/servers/servertrack-metrics-toggle.ts'),
+    env: { BENCH_METRICS: metrics },
+  });
 }
 
 interface LoadResult {
@@ -105,10 +109,14 @@ async function httpCost(): Promise<{ rpsOff: number; cost: number; cpuCost: numb
           `cost ${percent(costs.at(-1) ?? NaN)} by req/s, ${percent(cpuCosts.at(-1) ?? NaN)} by CPU`,
       );
     }
-    console.log(`\n| ServerTrack, single-sample POST, ${CONNECTIONS} connections | req/s | p99 ms | server CPU µs per request |\n| --- | --- | --- | --- |`);
+    console.log(
+      `\n| ServerTrack, single-sample POST, ${CONNECTIONS} connections | req/s | p99 ms | server CPU µs per request |\n| --- | --- | --- | --- |`,
+    );
     for (const variant of ['off', 'on'] as const) {
       const m = (pick: (r: LoadResult) => number): number => median(runs[variant].map(pick));
-      console.log(`| metrics ${variant} | ${Math.round(m((r) => r.requestsPerSec))} | ${m((r) => r.p99Ms)} | ${m((r) => r.cpuUsPerRequest).toFixed(1)} |`);
+      console.log(
+        `| metrics ${variant} | ${Math.round(m((r) => r.requestsPerSec))} | ${m((r) => r.p99Ms)} | ${m((r) => r.cpuUsPerRequest).toFixed(1)} |`,
+      );
     }
     console.log(`(medians of ${ROUNDS} rounds of ${DURATION_SEC} s)`);
     const spread = (values: number[]): string => `${percent(Math.min(...values))} to ${percent(Math.max(...values))}`;
@@ -132,7 +140,10 @@ function fakeApp(withMetrics: boolean): { handle(i: number): void } {
   let middleware: RequestHandler = (_req, _res, next) => next();
   const app = { use: (handler: RequestHandler) => (middleware = handler), response: { end: () => undefined, writableEnded: false } };
   if (withMetrics) new AppMetrics({ store: new HostStore(), clock }).requests.instrument(app as unknown as Express);
-  const requests = Array.from({ length: 1_000 }, (_, i) => ({ method: 'POST', route: { path: '/perf/:host' }, originalUrl: `/perf/host-${i}` }) as unknown as Request);
+  const requests = Array.from(
+    { length: 1_000 },
+    (_, i) => ({ method: 'POST', route: { path: '/perf/:host' }, originalUrl: `/perf/host-${i}` }) as unknown as Request,
+  );
   const next: NextFunction = () => undefined;
   return {
     handle(i: number): void {
@@ -160,7 +171,9 @@ function inProcessCost(): number {
     if (run > 0) added.push(oursNs - baseNs); // run 0 warms up
   }
   const ns = median(added);
-  console.log(`in-process: metrics add ${ns.toFixed(0)} ns per request (median of ${MICRO_RUNS} runs of ${MICRO_ITERATIONS.toLocaleString('en')})`);
+  console.log(
+    `in-process: metrics add ${ns.toFixed(0)} ns per request (median of ${MICRO_RUNS} runs of ${MICRO_ITERATIONS.toLocaleString('en')})`,
+  );
   return ns;
 }
 

@@ -75,7 +75,10 @@ const CASES: Case[] = [
       method: 'POST' as const,
       path: '/perf',
       headers: { 'Content-Type': 'application/x-ndjson' },
-      body: Array.from({ length: BATCH }, (_, i) => JSON.stringify({ host: `host-${(b * BATCH + i) % HOST_COUNT}`, cpuload: i % 100, memload: 50 })).join('\n') + '\n',
+      body:
+        Array.from({ length: BATCH }, (_, i) =>
+          JSON.stringify({ host: `host-${(b * BATCH + i) % HOST_COUNT}`, cpuload: i % 100, memload: 50 }),
+        ).join('\n') + '\n',
     })),
   },
   {
@@ -95,7 +98,11 @@ export async function redisBytesPerHost(url: string): Promise<{ keysBytes: numbe
   const nowSec = Math.floor(Date.now() / 1000);
   const store = new RedisStore({ client, keyPrefix: 'servertrack:', commandTimeoutMs: 60_000, maxHosts: MEMORY_HOSTS });
   // One sample per second of the minute, per minute of the hour, per hour of the day: 144 slots.
-  const ages = [...Array.from({ length: 60 }, (_, s) => s), ...Array.from({ length: 60 }, (_, m) => m * 60), ...Array.from({ length: 24 }, (_, h) => h * 3600)];
+  const ages = [
+    ...Array.from({ length: 60 }, (_, s) => s),
+    ...Array.from({ length: 60 }, (_, m) => m * 60),
+    ...Array.from({ length: 24 }, (_, h) => h * 3600),
+  ];
   for (let h = 0; h < MEMORY_HOSTS; h++) {
     const entries: HostSample[] = ages
       .filter((age) => age < 23 * 3600 + (nowSec % 3600))
@@ -106,7 +113,8 @@ export async function redisBytesPerHost(url: string): Promise<{ keysBytes: numbe
   let keysBytes = 0;
   for (let h = 0; h < MEMORY_HOSTS; h++) {
     const keys = hostKeys('servertrack:', `host-${h}`);
-    for (const key of [...Object.values(keys.rings), keys.last]) keysBytes += Number(await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    for (const key of [...Object.values(keys.rings), keys.last])
+      keysBytes += Number(await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
   }
   const setBytes = Number(await client.call('MEMORY', 'USAGE', hostsKey('servertrack:'), 'SAMPLES', '0'));
   await client.flushall();
@@ -125,7 +133,13 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const thisRound = new Map<string, number>();
       for (const setup of rotated(SETUPS, round)) {
-        const server = await startServer({ name: setup.name, nodeArgs: ['dist/server.js'], env: setup.env(redis.url), workers: setup.workers, pinned: false });
+        const server = await startServer({
+          name: setup.name,
+          nodeArgs: ['dist/server.js'],
+          env: setup.env(redis.url),
+          workers: setup.workers,
+          pinned: false,
+        });
         try {
           // Ingest first so the report case reads hosts that exist.
           for (const c of CASES) {
@@ -157,16 +171,26 @@ async function main(): Promise<void> {
         setup === SETUPS[0] ? '1.00x' : formatRatio(median(ratios.get(key(setup, c)) ?? [])),
       ]),
     );
-    printTable(`redis: throughput, median of ${ROUNDS} rounds, ratio to the in-memory process in the same round`, ['request', 'set-up', 'throughput', 'vs memory'], rows);
+    printTable(
+      `redis: throughput, median of ${ROUNDS} rounds, ratio to the in-memory process in the same round`,
+      ['request', 'set-up', 'throughput', 'vs memory'],
+      rows,
+    );
     const bytes = await redisBytesPerHost(redis.url);
-    printTable(`redis: bytes per host with a full day of data (${formatNumber(MEMORY_HOSTS)} hosts, 144 filled slots each)`, ['measure', 'bytes per host'], [
-      ['MEMORY USAGE of the host\'s 4 keys (3 rings + last)', formatNumber(bytes.keysBytes)],
-      ['its share of the hosts sorted set (MEMORY USAGE / hosts)', formatNumber(bytes.setBytes)],
-      ['INFO used_memory growth / hosts', formatNumber(bytes.usedBytes)],
-      ['in-memory store, ring data (baseline)', '8,064'],
-    ]);
+    printTable(
+      `redis: bytes per host with a full day of data (${formatNumber(MEMORY_HOSTS)} hosts, 144 filled slots each)`,
+      ['measure', 'bytes per host'],
+      [
+        ["MEMORY USAGE of the host's 4 keys (3 rings + last)", formatNumber(bytes.keysBytes)],
+        ['its share of the hosts sorted set (MEMORY USAGE / hosts)', formatNumber(bytes.setBytes)],
+        ['INFO used_memory growth / hosts', formatNumber(bytes.usedBytes)],
+        ['in-memory store, ring data (baseline)', '8,064'],
+      ],
+    );
     console.log(`machine: ${describeMachine()}`);
-    printNote(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)} (bulk: ${BULK_CONNECTIONS} connections); servers and redis-server unpinned`);
+    printNote(
+      `load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)} (bulk: ${BULK_CONNECTIONS} connections); servers and redis-server unpinned`,
+    );
     printCommand('npm run bench:redis');
   } finally {
     await redis.stop();

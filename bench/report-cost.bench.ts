@@ -53,13 +53,26 @@ function main(): void {
       const intervals = store.report(host, mode, NOW_SEC) ?? [];
       sink += JSON.stringify(toWireIntervals(intervals, RESOLUTIONS[mode].bucketSeconds, false)).length;
     };
-    const result = alternate(REPORT_ROUNDS, ITERATIONS, SAMPLE_COUNTS.map((count) => reportOf(`host-${count}`)));
+    const result = alternate(
+      REPORT_ROUNDS,
+      ITERATIONS,
+      SAMPLE_COUNTS.map((count) => reportOf(`host-${count}`)),
+    );
     SAMPLE_COUNTS.forEach((count, k) => {
-      rows.push([mode, formatNumber(count), (result.nsPerOp[k] / 1000).toFixed(2), k === 0 ? '1.00x (baseline)' : formatRatio(result.ratioToFirst[k])]);
+      rows.push([
+        mode,
+        formatNumber(count),
+        (result.nsPerOp[k] / 1000).toFixed(2),
+        k === 0 ? '1.00x (baseline)' : formatRatio(result.ratioToFirst[k]),
+      ]);
     });
   }
   if (sink === 0) throw new Error('reports were empty');
-  printTable(`report-cost: one report, store + wire + JSON (median of ${REPORT_ROUNDS} rounds)`, ['mode', 'samples held', 'µs per report', 'vs 1,000 samples (target within 10%)'], rows);
+  printTable(
+    `report-cost: one report, store + wire + JSON (median of ${REPORT_ROUNDS} rounds)`,
+    ['mode', 'samples held', 'µs per report', 'vs 1,000 samples (target within 10%)'],
+    rows,
+  );
   console.log(`machine: ${describeMachine()}`);
   printCommand('npm run bench:report-cost');
 }

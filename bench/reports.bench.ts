@@ -27,8 +27,14 @@ interface Target {
 
 const TARGETS: Target[] = [
   { name: 'GET /healthz (baseline)', requests: [{ method: 'GET', path: '/healthz' }] },
-  { name: 'GET /perf/:host/last_day', requests: Array.from({ length: HOST_COUNT }, (_, i) => ({ method: 'GET' as const, path: `/perf/${host(i)}/last_day` })) },
-  { name: 'GET /perf/:host/last_hour', requests: Array.from({ length: HOST_COUNT }, (_, i) => ({ method: 'GET' as const, path: `/perf/${host(i)}/last_hour` })) },
+  {
+    name: 'GET /perf/:host/last_day',
+    requests: Array.from({ length: HOST_COUNT }, (_, i) => ({ method: 'GET' as const, path: `/perf/${host(i)}/last_day` })),
+  },
+  {
+    name: 'GET /perf/:host/last_hour',
+    requests: Array.from({ length: HOST_COUNT }, (_, i) => ({ method: 'GET' as const, path: `/perf/${host(i)}/last_hour` })),
+  },
 ];
 
 const INGEST: LoadRequest[] = Array.from({ length: HOST_COUNT }, (_, i) => ({
@@ -48,7 +54,11 @@ async function preload(baseUrl: string): Promise<void> {
   ];
   let lines: string[] = [];
   const flush = async (): Promise<void> => {
-    const res = await fetch(`${baseUrl}/perf`, { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: lines.join('\n') });
+    const res = await fetch(`${baseUrl}/perf`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: lines.join('\n'),
+    });
     if (res.status !== 201) throw new Error(`preload failed: ${res.status} ${await res.text()}`);
     lines = [];
   };
@@ -63,7 +73,13 @@ async function preload(baseUrl: string): Promise<void> {
 
 async function underIngest(baseUrl: string, work: () => Promise<LoadResult>): Promise<{ result: LoadResult; ingest: LoadResult }> {
   const ingestSec = DURATION_SEC + 4;
-  const ingest = runLoad('autocannon', { baseUrl, requests: INGEST, connections: 10, durationSec: ingestSec, ratePerSec: INGEST_RATE_PER_SEC });
+  const ingest = runLoad('autocannon', {
+    baseUrl,
+    requests: INGEST,
+    connections: 10,
+    durationSec: ingestSec,
+    ratePerSec: INGEST_RATE_PER_SEC,
+  });
   await new Promise((resolve) => setTimeout(resolve, 3_000)); // let the ingest start and reach its rate first
   const result = await work();
   return { result, ingest: await ingest };
@@ -78,7 +94,9 @@ async function main(): Promise<void> {
   try {
     log(`reports: preloading ${formatNumber(HOST_COUNT)} hosts with a full day`);
     await preload(server.baseUrl);
-    log(`reports: ${ROUNDS} rounds x ${TARGETS.length} targets x 2 loads, ${DURATION_SEC} s each, closed loop by ${tool}, pinned: ${CAN_PIN}`);
+    log(
+      `reports: ${ROUNDS} rounds x ${TARGETS.length} targets x 2 loads, ${DURATION_SEC} s each, closed loop by ${tool}, pinned: ${CAN_PIN}`,
+    );
     for (let round = 0; round < ROUNDS; round++) {
       for (const target of rotated(TARGETS, round)) {
         const base = { baseUrl: server.baseUrl, requests: target.requests };
@@ -109,16 +127,32 @@ async function main(): Promise<void> {
     const cl = closed.get(t) ?? { rps: [], p99: [] };
     const op = open.get(t) ?? { rps: [], p99: [] };
     const ratio = median(cl.rps) / median(closed.get(baseline)?.rps ?? []);
-    return [t.name, formatNumber(median(cl.rps)), median(cl.p99).toFixed(2), formatRatio(ratio), formatNumber(median(op.rps)), median(op.p99).toFixed(2)];
+    return [
+      t.name,
+      formatNumber(median(cl.rps)),
+      median(cl.p99).toFixed(2),
+      formatRatio(ratio),
+      formatNumber(median(op.rps)),
+      median(op.p99).toFixed(2),
+    ];
   });
   printTable(
     `reports: ${formatNumber(HOST_COUNT)} hosts with a full day, ingest at ${formatNumber(INGEST_RATE_PER_SEC)} samples/s meanwhile (median of ${ROUNDS} rounds; target: last_day p99 < 2 ms)`,
-    ['request', `req/s, ${CONNECTIONS} connections`, 'p99 ms (closed loop)', 'req/s vs /healthz', `req/s at a steady ${formatNumber(REPORT_RATE_PER_SEC)}/s`, 'p99 ms (steady)'],
+    [
+      'request',
+      `req/s, ${CONNECTIONS} connections`,
+      'p99 ms (closed loop)',
+      'req/s vs /healthz',
+      `req/s at a steady ${formatNumber(REPORT_RATE_PER_SEC)}/s`,
+      'p99 ms (steady)',
+    ],
     rows,
   );
   printNote(`ingest achieved meanwhile: ${formatNumber(median(ingestRates))} samples/s (median)`);
   console.log(`machine: ${describeMachine()}`);
-  printNote(`load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)}; steady loads: taskset -c 1 autocannon --overallRate; server: taskset -c 0 node dist/server.js`);
+  printNote(
+    `load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)}; steady loads: taskset -c 1 autocannon --overallRate; server: taskset -c 0 node dist/server.js`,
+  );
   printCommand('npm run bench:reports');
 }
 

@@ -37,8 +37,16 @@ function main(): void {
   log(`security-headers: ${HEADER_ROUNDS} rounds (+1 warm-up) of ${formatNumber(ITERATIONS)} responses per contender`);
   const result = alternate(HEADER_ROUNDS, ITERATIONS, contenders);
   const names = ['baseline: 3 headers of a JSON answer', 'securityHeaders() (12 headers, one loop)', 'helmet() as it comes'];
-  const rows = names.map((name, k) => [name, formatNumber(result.nsPerOp[k]), k === 0 ? '1.00x (baseline)' : formatRatio(result.ratioToFirst[k])]);
-  printTable(`security-headers: CPU time per response (median of ${HEADER_ROUNDS} rounds)`, ['contender', 'ns per response', 'vs baseline'], rows);
+  const rows = names.map((name, k) => [
+    name,
+    formatNumber(result.nsPerOp[k]),
+    k === 0 ? '1.00x (baseline)' : formatRatio(result.ratioToFirst[k]),
+  ]);
+  printTable(
+    `security-headers: CPU time per response (median of ${HEADER_ROUNDS} rounds)`,
+    ['contender', 'ns per response', 'vs baseline'],
+    rows,
+  );
   console.log(`machine: ${describeMachine()}`);
   printCommand('npm run bench:security-headers');
 }

@@ -84,7 +84,7 @@ function chunkCopyMs(store: HostStore): { medianMs: number; maxMs: number } {
   const states = store.states(NOW_SEC);
   for (let chunk = 0; chunk < 200; chunk++) {
     const startedMs = performance.now();
-    for (let used = 0; used < CHUNK_BYTES; ) {
+    for (let used = 0; used < CHUNK_BYTES;) {
       const next = states.next();
       if (next.done === true) break;
       used = encodeRecord(out, used, next.value[0], next.value[1], NOW_SEC);
@@ -98,9 +98,13 @@ async function main(): Promise<void> {
   log(`snapshot: ${HOSTS} hosts, ${RUNS} runs, in ${FOLDER}`);
   const filledMs = performance.now();
   const store = fullDayStore();
-  console.log(`filled ${HOSTS} hosts x 144 live slots in ${fmt(performance.now() - filledMs)} ms; rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+  console.log(
+    `filled ${HOSTS} hosts x 144 live slots in ${fmt(performance.now() - filledMs)} ms; rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`,
+  );
   const copy = chunkCopyMs(store);
-  console.log(`copying one ${CHUNK_BYTES / 1024} KiB chunk: median ${copy.medianMs.toFixed(2)} ms, max ${copy.maxMs.toFixed(2)} ms (200 chunks)`);
+  console.log(
+    `copying one ${CHUNK_BYTES / 1024} KiB chunk: median ${copy.medianMs.toFixed(2)} ms, max ${copy.maxMs.toFixed(2)} ms (200 chunks)`,
+  );
   const file = path.join(FOLDER, 'servertrack.snapshot');
   const rows: { snapshot: Pause; idle: Pause; raw: Pause; writeMs: number; rawMs: number; bytes: number }[] = [];
   for (let run = 0; run < RUNS; run++) {

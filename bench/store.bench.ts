@@ -20,7 +20,11 @@ function main(): void {
   pinSelf(SERVER_CORE);
   const hosts = Array.from({ length: HOST_COUNT }, (_, i) => `host-${i}`); // built before timing
   // Distinct samples over the last minute, built before timing so the loop only records.
-  const samples: Sample[] = Array.from({ length: 4_096 }, (_, i) => ({ timeSec: NOW_SEC - (i % 60), cpuLoad: i % 100, memLoad: (i * 7) % 100 }));
+  const samples: Sample[] = Array.from({ length: 4_096 }, (_, i) => ({
+    timeSec: NOW_SEC - (i % 60),
+    cpuLoad: i % 100,
+    memLoad: (i * 7) % 100,
+  }));
   const store = new HostStore();
   const counts = new Map<string, number>();
   for (const host of hosts) store.record(host, samples[0], NOW_SEC);
@@ -39,13 +43,35 @@ function main(): void {
   if (sink === 0) throw new Error('reports returned nothing');
 
   const opsPerSec = (ns: number): string => formatNumber(NS_PER_SEC / ns);
-  printTable(`store: in-process operations, ${formatNumber(HOST_COUNT)} hosts (median of ${ROUNDS} rounds)`, ['operation', 'ops/s', 'ns/op', 'vs Map baseline', 'target'], [
-    ['Map get + set (baseline)', opsPerSec(record.nsPerOp[0]), record.nsPerOp[0].toFixed(1), '1.00x', ''],
-    ['HostStore.record()', opsPerSec(record.nsPerOp[1]), record.nsPerOp[1].toFixed(1), `${formatRatio(record.ratioToFirst[1])} the time`, '>= 10,000,000 ops/s'],
-    ['Map get (baseline)', opsPerSec(report.nsPerOp[0]), report.nsPerOp[0].toFixed(1), '1.00x', ''],
-    ['HostStore.report(last_minute), 60 intervals', opsPerSec(report.nsPerOp[1]), report.nsPerOp[1].toFixed(1), `${formatRatio(report.ratioToFirst[1])} the time`, ''],
-    ['HostStore.report(last_day), 24 intervals', opsPerSec(report.nsPerOp[2]), report.nsPerOp[2].toFixed(1), `${formatRatio(report.ratioToFirst[2])} the time`, ''],
-  ]);
+  printTable(
+    `store: in-process operations, ${formatNumber(HOST_COUNT)} hosts (median of ${ROUNDS} rounds)`,
+    ['operation', 'ops/s', 'ns/op', 'vs Map baseline', 'target'],
+    [
+      ['Map get + set (baseline)', opsPerSec(record.nsPerOp[0]), record.nsPerOp[0].toFixed(1), '1.00x', ''],
+      [
+        'HostStore.record()',
+        opsPerSec(record.nsPerOp[1]),
+        record.nsPerOp[1].toFixed(1),
+        `${formatRatio(record.ratioToFirst[1])} the time`,
+        '>= 10,000,000 ops/s',
+      ],
+      ['Map get (baseline)', opsPerSec(report.nsPerOp[0]), report.nsPerOp[0].toFixed(1), '1.00x', ''],
+      [
+        'HostStore.report(last_minute), 60 intervals',
+        opsPerSec(report.nsPerOp[1]),
+        report.nsPerOp[1].toFixed(1),
+        `${formatRatio(report.ratioToFirst[1])} the time`,
+        '',
+      ],
+      [
+        'HostStore.report(last_day), 24 intervals',
+        opsPerSec(report.nsPerOp[2]),
+        report.nsPerOp[2].toFixed(1),
+        `${formatRatio(report.ratioToFirst[2])} the time`,
+        '',
+      ],
+    ],
+  );
   console.log(`machine: ${describeMachine()}`);
   printCommand('npm run bench:store');
 }

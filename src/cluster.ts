@@ -74,10 +74,13 @@ export function runPrimary({ workers, logger, settings, version, shutdownGraceSe
     pendingRestarts.clear();
     for (const worker of startedAtMs.keys()) worker.process.kill('SIGTERM');
     // A stuck worker must not keep the primary, and so the service manager, waiting for ever.
-    setTimeout(() => {
-      logger.error({ workers: [...startedAtMs.keys()].map((w) => w.id) }, 'workers still running after the grace period: killing them');
-      for (const worker of startedAtMs.keys()) worker.process.kill('SIGKILL');
-    }, shutdownGraceSec * MS_PER_SECOND + STUCK_WORKER_MARGIN_MS);
+    setTimeout(
+      () => {
+        logger.error({ workers: [...startedAtMs.keys()].map((w) => w.id) }, 'workers still running after the grace period: killing them');
+        for (const worker of startedAtMs.keys()) worker.process.kill('SIGKILL');
+      },
+      shutdownGraceSec * MS_PER_SECOND + STUCK_WORKER_MARGIN_MS,
+    );
     exitOnceAllGone(); // every worker may be waiting out a back-off, so none is left to exit
   };
   for (const signal of STOP_SIGNALS) process.on(signal, stop);

@@ -107,7 +107,9 @@ function readConfig(env: Env): Config {
   const store = loadStoreConfig(env, (name, fallback, min, max) => integerSetting(env, name, fallback, min, max));
   const snapshotPath = env.SERVERTRACK_SNAPSHOT === undefined || env.SERVERTRACK_SNAPSHOT === '' ? undefined : env.SERVERTRACK_SNAPSHOT;
   if (snapshotPath !== undefined && store.kind === 'redis') {
-    throw new Error('SERVERTRACK_SNAPSHOT is for the in-memory store; with SERVERTRACK_STORE=redis the data lives in Redis (use its own persistence)');
+    throw new Error(
+      'SERVERTRACK_SNAPSHOT is for the in-memory store; with SERVERTRACK_STORE=redis the data lives in Redis (use its own persistence)',
+    );
   }
   return checkTimeouts({
     port: integerSetting(env, 'PORT', 8080, 0, 65535),

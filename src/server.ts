@@ -148,7 +148,10 @@ async function main(): Promise<void> {
   };
   const stopSignals = cluster.isWorker ? WORKER_STOP_SIGNALS : STOP_SIGNALS;
   for (const signal of STOP_SIGNALS) {
-    process.on(signal, stopSignals.includes(signal) ? stop : () => logger.info({ signal }, 'signal left to the primary, which stops the workers'));
+    process.on(
+      signal,
+      stopSignals.includes(signal) ? stop : () => logger.info({ signal }, 'signal left to the primary, which stops the workers'),
+    );
   }
 }
 

@@ -129,18 +129,36 @@ describe('loadConfig', () => {
 
     it.each([
       [{ SERVERTRACK_STORE: 'postgres' }, "SERVERTRACK_STORE must be one of memory, redis, got 'postgres'"],
-      [{ SERVERTRACK_STORE: 'redis', REDIS_URL: 'http://x:1' }, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379'],
-      [{ SERVERTRACK_STORE: 'redis', REDIS_URL: 'not a url' }, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379'],
-      [{ SERVERTRACK_STORE: 'redis', REDIS_CLUSTER_NODES: '10.0.0.1' }, "REDIS_CLUSTER_NODES must be comma-separated host:port, got '10.0.0.1'"],
-      [{ SERVERTRACK_STORE: 'redis', REDIS_CLUSTER_NODES: 'a:1,b:70000' }, "REDIS_CLUSTER_NODES must be comma-separated host:port, got 'b:70000'"],
+      [
+        { SERVERTRACK_STORE: 'redis', REDIS_URL: 'http://x:1' },
+        'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
+      ],
+      [
+        { SERVERTRACK_STORE: 'redis', REDIS_URL: 'not a url' },
+        'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
+      ],
+      [
+        { SERVERTRACK_STORE: 'redis', REDIS_CLUSTER_NODES: '10.0.0.1' },
+        "REDIS_CLUSTER_NODES must be comma-separated host:port, got '10.0.0.1'",
+      ],
+      [
+        { SERVERTRACK_STORE: 'redis', REDIS_CLUSTER_NODES: 'a:1,b:70000' },
+        "REDIS_CLUSTER_NODES must be comma-separated host:port, got 'b:70000'",
+      ],
       [
         { SERVERTRACK_STORE: 'redis', REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'a:1' },
         'set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both',
       ],
       [{ REDIS_URL: 'redis://a:1' }, 'REDIS_URL is set but SERVERTRACK_STORE is memory; set SERVERTRACK_STORE=redis'],
       [{ REDIS_CLUSTER_NODES: 'a:1' }, 'REDIS_CLUSTER_NODES is set but SERVERTRACK_STORE is memory; set SERVERTRACK_STORE=redis'],
-      [{ SERVERTRACK_STORE: 'redis', REDIS_KEY_PREFIX: '{st}' }, "REDIS_KEY_PREFIX must not contain '{', '}' or spaces (they would break the hash tags)"],
-      [{ SERVERTRACK_STORE: 'redis', REDIS_COMMAND_TIMEOUT_MS: '5' }, "REDIS_COMMAND_TIMEOUT_MS must be an integer from 10 to 60000, got '5'"],
+      [
+        { SERVERTRACK_STORE: 'redis', REDIS_KEY_PREFIX: '{st}' },
+        "REDIS_KEY_PREFIX must not contain '{', '}' or spaces (they would break the hash tags)",
+      ],
+      [
+        { SERVERTRACK_STORE: 'redis', REDIS_COMMAND_TIMEOUT_MS: '5' },
+        "REDIS_COMMAND_TIMEOUT_MS must be an integer from 10 to 60000, got '5'",
+      ],
       [{ SERVERTRACK_WORKERS: '0' }, "SERVERTRACK_WORKERS must be an integer from 1 to 64, got '0'"],
       [
         { SERVERTRACK_STORE: 'redis', SERVERTRACK_SNAPSHOT: '/tmp/s.bin' },
@@ -240,7 +258,9 @@ describe('loadConfig', () => {
     });
 
     it('stops start-up even when set but empty', () => {
-      expect(() => loadConfig({ SERVERTRACK_TOKENS: '' })).toThrow(new Error('unknown setting SERVERTRACK_TOKENS; did you mean SERVERTRACK_TOKEN?'));
+      expect(() => loadConfig({ SERVERTRACK_TOKENS: '' })).toThrow(
+        new Error('unknown setting SERVERTRACK_TOKENS; did you mean SERVERTRACK_TOKEN?'),
+      );
     });
 
     it('leaves variables without the prefix alone', () => {
@@ -248,7 +268,9 @@ describe('loadConfig', () => {
     });
 
     it('knows every SERVERTRACK_ setting the source reads', () => {
-      const source = ['src/config.ts', 'src/store/store-config.ts'].map((file) => readFileSync(path.join(__dirname, '..', file), 'utf8')).join('');
+      const source = ['src/config.ts', 'src/store/store-config.ts']
+        .map((file) => readFileSync(path.join(__dirname, '..', file), 'utf8'))
+        .join('');
       const names = [...new Set(source.match(/\bSERVERTRACK_[A-Z_]+\b/g))];
       expect(names.length).toBeGreaterThan(15);
       for (const name of names) {

@@ -32,7 +32,13 @@ describe('createLogger', () => {
     const log = memoryLogger('info');
     log.logger.warn({ port: 8080 }, 'hello');
     const [line] = log.lines();
-    expect(line).toEqual({ level: 40, time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), service: 'servertrack', port: 8080, msg: 'hello' });
+    expect(line).toEqual({
+      level: 40,
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      service: 'servertrack',
+      port: 8080,
+      msg: 'hello',
+    });
   });
 });
 

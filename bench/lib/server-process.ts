@@ -22,7 +22,10 @@ export interface ServerSpec {
 
 export const SERVERTRACK: ServerSpec = { name: 'ServerTrack (full app)', nodeArgs: ['dist/server.js'] };
 export const RAW_HTTP: ServerSpec = { name: 'raw node:http', nodeArgs: tsNodeArgs('bench/servers/raw-http.ts') };
-export const EXPRESS_DEFAULT: ServerSpec = { name: 'Express 5 + body-parser, default', nodeArgs: tsNodeArgs('bench/servers/express-default.ts') };
+export const EXPRESS_DEFAULT: ServerSpec = {
+  name: 'Express 5 + body-parser, default',
+  nodeArgs: tsNodeArgs('bench/servers/express-default.ts'),
+};
 
 export function startServer(spec: ServerSpec): Promise<RunningServer> {
   return startServerProcess(spec.env, {

@@ -27,14 +27,24 @@ export const OPERATIONS: readonly Operation[] = [
     weight: 30,
     expected: [201],
     run: async (client, hostName) =>
-      (await client.send('POST', `/perf/${hostName()}/`, { type: 'application/x-www-form-urlencoded', text: `cpuload=${load()}&memload=${load()}` })).status,
+      (
+        await client.send('POST', `/perf/${hostName()}/`, {
+          type: 'application/x-www-form-urlencoded',
+          text: `cpuload=${load()}&memload=${load()}`,
+        })
+      ).status,
   },
   {
     name: 'post json',
     weight: 20,
     expected: [201],
     run: async (client, hostName) =>
-      (await client.send('POST', `/perf/${hostName()}`, { type: 'application/json', text: JSON.stringify({ cpuload: load(), memload: load() }) })).status,
+      (
+        await client.send('POST', `/perf/${hostName()}`, {
+          type: 'application/json',
+          text: JSON.stringify({ cpuload: load(), memload: load() }),
+        })
+      ).status,
   },
   {
     name: 'bulk json',
@@ -48,7 +58,9 @@ export const OPERATIONS: readonly Operation[] = [
     weight: 4,
     expected: [201],
     run: async (client, hostName) => {
-      const text = bulkEntries(hostName).map((entry) => JSON.stringify(entry)).join('\n');
+      const text = bulkEntries(hostName)
+        .map((entry) => JSON.stringify(entry))
+        .join('\n');
       return (await client.send('POST', '/perf', { type: 'application/x-ndjson', text })).status;
     },
   },

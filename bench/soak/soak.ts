@@ -75,15 +75,21 @@ const total = (tally: Tally): number => [...tally.served.values()].reduce((sum, 
 async function main(): Promise<number> {
   const temp: TempFolder = tempFolder();
   const snapshotIntervalSec = Math.max(10, Math.min(60, Math.floor(DURATION_SEC / 5)));
-  const server = await startServerProcess({ SERVERTRACK_SNAPSHOT: temp.file('soak.snapshot'), SERVERTRACK_SNAPSHOT_INTERVAL: String(snapshotIntervalSec) });
+  const server = await startServerProcess({
+    SERVERTRACK_SNAPSHOT: temp.file('soak.snapshot'),
+    SERVERTRACK_SNAPSHOT_INTERVAL: String(snapshotIntervalSec),
+  });
   const pid = server.child.pid as number;
   const client = httpClient(server.baseUrl, WORKERS);
-  console.log(`soak: ${DURATION_SEC} s, ${HOSTS} hosts, ${WORKERS} workers, warm-up ${WARMUP_SEC} s, snapshots every ${snapshotIntervalSec} s, server pid ${pid}`);
+  console.log(
+    `soak: ${DURATION_SEC} s, ${HOSTS} hosts, ${WORKERS} workers, warm-up ${WARMUP_SEC} s, snapshots every ${snapshotIntervalSec} s, server pid ${pid}`,
+  );
 
   // Every host exists before the clock starts, so warm-up measures steady state, not growth.
   for (let first = 0; first < HOSTS; first += PREFILL_BATCH) {
     const lines = [];
-    for (let h = first; h < Math.min(HOSTS, first + PREFILL_BATCH); h++) lines.push(JSON.stringify({ host: `host-${h}.soak`, cpuload: 1, memload: 1 }));
+    for (let h = first; h < Math.min(HOSTS, first + PREFILL_BATCH); h++)
+      lines.push(JSON.stringify({ host: `host-${h}.soak`, cpuload: 1, memload: 1 }));
     const reply = await client.send('POST', '/perf', { type: 'application/x-ndjson', text: lines.join('\n') });
     if (reply.status !== 201) throw new Error(`prefill answered ${reply.status}`);
   }
@@ -112,7 +118,11 @@ async function main(): Promise<number> {
 
   server.child.kill('SIGTERM');
   const exit = await server.exited;
-  const logs = server.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { level: number; msg: string });
+  const logs = server
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string });
   const snapshots = logs.filter((line) => line.msg === 'snapshot written').length;
   const serverErrors = logs.filter((line) => line.level >= 50).map((line) => `server logged: ${line.msg}`);
   temp.remove();
@@ -124,7 +134,9 @@ async function main(): Promise<number> {
   const spread = steady.length < 2 ? Number.NaN : high / low - 1;
   const unexpected = [...tally.unexpected, ...serverErrors];
 
-  console.log(`\nserved ${total(tally)} requests in ${DURATION_SEC} s: ${OPERATIONS.map((op) => `${op.name} ${tally.served.get(op.name) ?? 0}`).join(', ')}`);
+  console.log(
+    `\nserved ${total(tally)} requests in ${DURATION_SEC} s: ${OPERATIONS.map((op) => `${op.name} ${tally.served.get(op.name) ?? 0}`).join(', ')}`,
+  );
   console.log(`snapshots written ${snapshots}; server exit ${exit}`);
   console.log(`unexpected answers ${unexpected.length}${unexpected.length > 0 ? `: ${unexpected.slice(0, 5).join('; ')}` : ''}`);
   console.log(

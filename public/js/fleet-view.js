@@ -50,7 +50,13 @@ function createRow(host) {
     td.className = className;
     return td;
   };
-  const cells = { status: cell('status'), cpu: cell('number cpu'), memory: cell('number memory'), seen: cell('seen'), spark: cell('spark') };
+  const cells = {
+    status: cell('status'),
+    cpu: cell('number cpu'),
+    memory: cell('number memory'),
+    seen: cell('seen'),
+    spark: cell('spark'),
+  };
   const time = document.createElement('time');
   cells.seen.append(time);
   cells.time = time;

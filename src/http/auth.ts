@@ -113,7 +113,11 @@ function forbid(needed: number, method: string): HttpError {
  * Why `authorization` does not grant `method`, or undefined when it does. `grantsOf` tells
  * what a token grants (tokenMatcher).
  */
-export function authFailure(authorization: string | undefined, grantsOf: (presented: string) => number, method: string): HttpError | undefined {
+export function authFailure(
+  authorization: string | undefined,
+  grantsOf: (presented: string) => number,
+  method: string,
+): HttpError | undefined {
   if (authorization === undefined || authorization === '') {
     return refuse('Authorization: Bearer <token> is required', CHALLENGE);
   }

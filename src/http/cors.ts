@@ -19,7 +19,7 @@ const ANY_ORIGIN = '*';
 /** How long a browser may cache a preflight answer (Chromium caps it at 2 hours). */
 const PREFLIGHT_MAX_AGE_SEC = 600;
 
-const FORM = "scheme://host[:port] such as https://grafana.example.com, or *";
+const FORM = 'scheme://host[:port] such as https://grafana.example.com, or *';
 
 function originError(name: string, entry: string, detail: string): Error {
   return new Error(`${name} entry '${entry}' is not an origin: ${detail}`);

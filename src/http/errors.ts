@@ -124,7 +124,8 @@ export function errorHandler(logError: ErrorLogger) {
       res.destroy();
       return;
     }
-    const httpError = err instanceof HttpError ? err : (fromInvalidInput(err) ?? fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError, req));
+    const httpError =
+      err instanceof HttpError ? err : (fromInvalidInput(err) ?? fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError, req));
     if (httpError === undefined) {
       logError(err);
       res.status(500).json({ error: 'internal error' });

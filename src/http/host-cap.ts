@@ -44,8 +44,5 @@ export function hostLimitWarnings(logger: Logger, maxHosts: number): HostLimitLi
 
 /** For a bulk request whose new hosts do not all fit; none of its samples was recorded. */
 export function batchOverHostLimit(maxHosts: number): HttpError {
-  return new HttpError(
-    503,
-    `this request would track more than ${maxHosts} hosts (${MAX_HOSTS_VARIABLE}); none was recorded; ${remedy()}`,
-  );
+  return new HttpError(503, `this request would track more than ${maxHosts} hosts (${MAX_HOSTS_VARIABLE}); none was recorded; ${remedy()}`);
 }

@@ -54,7 +54,8 @@ export function guardIdleConnections(server: Server, allowance: IdleAllowance, n
   const sweep = (): void => {
     const now = nowMs();
     for (const socket of sockets) {
-      if (socket._httpMessage) socket[IDLE_SINCE_MS] = 0; // null or undefined when no response is under way
+      if (socket._httpMessage)
+        socket[IDLE_SINCE_MS] = 0; // null or undefined when no response is under way
       else if (socket[IDLE_SINCE_MS] === 0) socket[IDLE_SINCE_MS] = now;
       else if (now - (socket[IDLE_SINCE_MS] ?? now) > allowanceMs) socket.destroy();
     }

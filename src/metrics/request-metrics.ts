@@ -77,7 +77,14 @@ class SeriesHistogram extends Histogram<HttpLabel | 'le'> {
       values.push({ labels: { ...series.labels }, value: series.sumSeconds, metricName: `${DURATION_NAME}_sum` });
       values.push({ labels: { ...series.labels }, value: series.count, metricName: `${DURATION_NAME}_count` });
     }
-    return { name: DURATION_NAME, help: DURATION_HELP, type: 'histogram' as unknown as MetricType, values, aggregator: 'sum', collect: () => undefined };
+    return {
+      name: DURATION_NAME,
+      help: DURATION_HELP,
+      type: 'histogram' as unknown as MetricType,
+      values,
+      aggregator: 'sum',
+      collect: () => undefined,
+    };
   }
 
   getForPromString(): ReturnType<SeriesHistogram['get']> {

@@ -131,7 +131,9 @@ function readInto(reader: ChecksummedReader, store: HostStore, nowSec: number): 
     if (isExpired(head.lastSeenSec, nowSec)) continue;
     if (store.size >= store.maxHosts) {
       // Dropping hosts to fit would lose history without a word; the operator decides.
-      throw new SnapshotFormatError(`holds more live hosts than the cap of ${store.maxHosts}; raise SERVERTRACK_MAX_HOSTS or move the file away`);
+      throw new SnapshotFormatError(
+        `holds more live hosts than the cap of ${store.maxHosts}; raise SERVERTRACK_MAX_HOSTS or move the file away`,
+      );
     }
     const state = store.restore(host, head);
     if (state === undefined) throw new SnapshotFormatError(`corrupt: ${where} repeats host '${host}'`);

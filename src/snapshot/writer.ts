@@ -89,7 +89,7 @@ export async function writeSnapshot(store: HostStore, filePath: string, nowSec: 
 }
 
 async function writeAll(file: Awaited<ReturnType<typeof open>>, bytes: Buffer): Promise<void> {
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const { bytesWritten } = await file.write(bytes, at, bytes.length - at);
     at += bytesWritten;
   }

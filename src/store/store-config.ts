@@ -36,19 +36,27 @@ function redisUrlSetting(env: Env): string {
   return env.REDIS_URL;
 }
 
-export function loadStoreConfig(env: Env, integerSetting: (name: string, fallback: number, min: number, max: number) => number): StoreConfig {
+export function loadStoreConfig(
+  env: Env,
+  integerSetting: (name: string, fallback: number, min: number, max: number) => number,
+): StoreConfig {
   const kind = isSet(env.SERVERTRACK_STORE) ? env.SERVERTRACK_STORE : 'memory';
   if (kind !== 'memory' && kind !== 'redis') throw new Error(`SERVERTRACK_STORE must be one of memory, redis, got '${kind}'`);
-  const redisClusterNodes = isSet(env.REDIS_CLUSTER_NODES) ? parseClusterNodes(env.REDIS_CLUSTER_NODES).map((n) => `${n.host}:${n.port}`) : [];
+  const redisClusterNodes = isSet(env.REDIS_CLUSTER_NODES)
+    ? parseClusterNodes(env.REDIS_CLUSTER_NODES).map((n) => `${n.host}:${n.port}`)
+    : [];
   if (redisClusterNodes.length > 0 && isSet(env.REDIS_URL)) {
     throw new Error('set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both');
   }
   if (kind === 'memory' && (isSet(env.REDIS_URL) || redisClusterNodes.length > 0)) {
     // Silently keeping data in memory when the operator meant Redis would lose it on restart.
-    throw new Error(`${isSet(env.REDIS_URL) ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES'} is set but SERVERTRACK_STORE is memory; set SERVERTRACK_STORE=redis`);
+    throw new Error(
+      `${isSet(env.REDIS_URL) ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES'} is set but SERVERTRACK_STORE is memory; set SERVERTRACK_STORE=redis`,
+    );
   }
   const redisKeyPrefix = env.REDIS_KEY_PREFIX ?? DEFAULT_KEY_PREFIX;
-  if (/[{}\s]/.test(redisKeyPrefix)) throw new Error("REDIS_KEY_PREFIX must not contain '{', '}' or spaces (they would break the hash tags)");
+  if (/[{}\s]/.test(redisKeyPrefix))
+    throw new Error("REDIS_KEY_PREFIX must not contain '{', '}' or spaces (they would break the hash tags)");
   return {
     kind,
     redisUrl: redisUrlSetting(env),

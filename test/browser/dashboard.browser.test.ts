@@ -1,7 +1,15 @@
 import net from 'node:net';
 import path from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { DashboardServer, SeedSample, collectPageErrors, countPixels, launchBrowser, postSamples, startDashboardServer } from '../helpers/browser';
+import {
+  DashboardServer,
+  SeedSample,
+  collectPageErrors,
+  countPixels,
+  launchBrowser,
+  postSamples,
+  startDashboardServer,
+} from '../helpers/browser';
 import { ROOT_DIR } from '../helpers/server-process';
 
 jest.setTimeout(60_000);
@@ -23,7 +31,8 @@ const TOKEN_LABEL = 'Token (SERVERTRACK_READ_TOKEN or SERVERTRACK_TOKEN on the s
  */
 function fleetHistory(nowSec: number): SeedSample[] {
   const samples: SeedSample[] = [];
-  const wave = (i: number, phase: number, base: number, swing: number): number => Math.round((base + swing * Math.sin(i / 6 + phase)) * 10) / 10;
+  const wave = (i: number, phase: number, base: number, swing: number): number =>
+    Math.round((base + swing * Math.sin(i / 6 + phase)) * 10) / 10;
   ['web-01', 'web-02', 'web-03'].forEach((host, h) => {
     for (let hour = 22; hour >= 1; hour--) {
       for (const offsetSec of [0, 1800]) {
@@ -35,7 +44,12 @@ function fleetHistory(nowSec: number): SeedSample[] {
       if (host === 'web-02' && minute >= 20 && minute <= 28) continue; // an outage, shown as a gap
       for (const offsetSec of [0, 20, 40]) {
         const i = minute + offsetSec / 30;
-        samples.push({ host, time: nowSec - minute * 60 + offsetSec, cpuload: wave(i, h, 30 + 10 * h, 15), memload: wave(i, h + 2, 50, 8) });
+        samples.push({
+          host,
+          time: nowSec - minute * 60 + offsetSec,
+          cpuload: wave(i, h, 30 + 10 * h, 15),
+          memload: wave(i, h + 2, 50, 8),
+        });
       }
     }
     for (let second = 40; second >= 1; second--) {
@@ -46,7 +60,8 @@ function fleetHistory(nowSec: number): SeedSample[] {
   samples.push({ host: 'web-01', cpuload: 12.5, memload: 40.1 });
   samples.push({ host: 'web-02', cpuload: 63, memload: 71.25 });
   samples.push({ host: 'web-03', cpuload: 88.8, memload: 52 });
-  for (let minute = 50; minute >= 10; minute -= 5) samples.push({ host: 'db-01', time: nowSec - minute * 60, cpuload: 5 + minute / 10, memload: 55 });
+  for (let minute = 50; minute >= 10; minute -= 5)
+    samples.push({ host: 'db-01', time: nowSec - minute * 60, cpuload: 5 + minute / 10, memload: 55 });
   samples.push({ host: 'db-01', time: nowSec - 600, cpuload: 7, memload: 55 });
   return samples;
 }
@@ -54,7 +69,11 @@ function fleetHistory(nowSec: number): SeedSample[] {
 /** The fleet table as text, one array of cells per row. */
 function fleetRows(page: Page): Promise<string[][]> {
   return page.$$eval('#fleet-table tbody tr', (rows) =>
-    rows.map((row) => Array.from(row.querySelectorAll('th, td')).slice(0, 5).map((cell) => (cell.textContent ?? '').trim())),
+    rows.map((row) =>
+      Array.from(row.querySelectorAll('th, td'))
+        .slice(0, 5)
+        .map((cell) => (cell.textContent ?? '').trim()),
+    ),
   );
 }
 
@@ -161,7 +180,9 @@ describe('the dashboard in Chromium', () => {
       expect(await page.locator('[data-field="status"]').textContent()).toBe('live');
       for (const mode of ['last_minute', 'last_hour', 'last_day']) {
         const figure = `#host-view figure[data-mode="${mode}"]`;
-        expect(await page.locator(figure).getAttribute('data-samples')).toBe(String(await sampledIntervals(server!.baseUrl, 'web-02', mode)));
+        expect(await page.locator(figure).getAttribute('data-samples')).toBe(
+          String(await sampledIntervals(server!.baseUrl, 'web-02', mode)),
+        );
         expect(await countPixels(page, `${figure} canvas`, CPU_RGB)).toBeGreaterThan(100);
         expect(await countPixels(page, `${figure} canvas`, MEMORY_RGB)).toBeGreaterThan(100);
       }
@@ -183,7 +204,9 @@ describe('the dashboard in Chromium', () => {
       await page.goto(`${server!.baseUrl}/#/host/nobody`);
 
       await page.locator('#host-missing').waitFor({ state: 'visible' });
-      expect(await page.locator('#host-missing').textContent()).toBe('No host named “nobody” is known: it never reported, was deleted, or has been silent for a day.');
+      expect(await page.locator('#host-missing').textContent()).toBe(
+        'No host named “nobody” is known: it never reported, was deleted, or has been silent for a day.',
+      );
       expect(await page.locator('#host-view figure:visible').count()).toBe(0);
     });
 
@@ -212,7 +235,10 @@ describe('the dashboard in Chromium', () => {
     it('fetches sparklines only for rows on screen, and for others once they are scrolled to', async () => {
       server = await startDashboardServer();
       const hosts = Array.from({ length: 60 }, (_, i) => `host-${String(i).padStart(2, '0')}`);
-      await postSamples(server.baseUrl, hosts.map((host, i) => ({ host, cpuload: i, memload: 50 })));
+      await postSamples(
+        server.baseUrl,
+        hosts.map((host, i) => ({ host, cpuload: i, memload: 50 })),
+      );
       const sparklineHosts = new Set<string>();
       page.on('request', (request) => {
         const match = /^\/perf\/([^/]+)\/last_hour$/.exec(new URL(request.url()).pathname);
@@ -246,7 +272,9 @@ describe('the dashboard in Chromium', () => {
       try {
         const banner = page.getByRole('alert');
         await banner.waitFor({ state: 'visible', timeout: REFRESH_WAIT_MS + 10_000 });
-        expect(await banner.textContent()).toBe('Server unreachable (no answer within 10 s). Showing the last data received; retrying every 5 s.');
+        expect(await banner.textContent()).toBe(
+          'Server unreachable (no answer within 10 s). Showing the last data received; retrying every 5 s.',
+        );
       } finally {
         sockets.forEach((socket) => socket.destroy());
         await new Promise((resolve) => silent.close(resolve));

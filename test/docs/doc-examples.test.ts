@@ -4,7 +4,11 @@ const fence = (...lines: string[]): string => ['```sh', ...lines, '```'].join('\
 
 describe('parseDocExamples', () => {
   it('reads commands, their continuation lines and the output under each', () => {
-    const page = ['Intro', '', fence('$ curl -d a=1 \\', '    http://localhost:8080/perf/web-01', '$ curl http://localhost:8080/perf', '[]')].join('\n');
+    const page = [
+      'Intro',
+      '',
+      fence('$ curl -d a=1 \\', '    http://localhost:8080/perf/web-01', '$ curl http://localhost:8080/perf', '[]'),
+    ].join('\n');
     expect(parseDocExamples(page, 'p.md')).toEqual([
       {
         file: 'p.md',
@@ -20,12 +24,18 @@ describe('parseDocExamples', () => {
   });
 
   it('takes the server set-up from the directive and checks the npm start line against it', () => {
-    const page = ['<!-- doc-test: env SERVERTRACK_TOKEN=s3cret -->', fence('$ SERVERTRACK_TOKEN=s3cret npm start', '$ curl http://localhost:8080/perf')].join('\n');
+    const page = [
+      '<!-- doc-test: env SERVERTRACK_TOKEN=s3cret -->',
+      fence('$ SERVERTRACK_TOKEN=s3cret npm start', '$ curl http://localhost:8080/perf'),
+    ].join('\n');
     const [block] = parseDocExamples(page, 'p.md');
     expect([block.env, block.commands.map((c) => c.text)]).toEqual([{ SERVERTRACK_TOKEN: 's3cret' }, ['curl http://localhost:8080/perf']]);
-    expect(() => parseDocExamples(['<!-- doc-test: env SERVERTRACK_TOKEN=other -->', fence('$ SERVERTRACK_TOKEN=s3cret npm start', '$ curl x')].join('\n'), 'p.md')).toThrow(
-      `p.md:3: 'SERVERTRACK_TOKEN=s3cret npm start' does not match the block's doc-test env {"SERVERTRACK_TOKEN":"other"}`,
-    );
+    expect(() =>
+      parseDocExamples(
+        ['<!-- doc-test: env SERVERTRACK_TOKEN=other -->', fence('$ SERVERTRACK_TOKEN=s3cret npm start', '$ curl x')].join('\n'),
+        'p.md',
+      ),
+    ).toThrow(`p.md:3: 'SERVERTRACK_TOKEN=s3cret npm start' does not match the block's doc-test env {"SERVERTRACK_TOKEN":"other"}`);
   });
 
   it('leaves blocks without curl alone', () => {
@@ -34,11 +44,31 @@ describe('parseDocExamples', () => {
 
   describe('fails on an example it cannot classify', () => {
     it.each([
-      ['curl without a "$ " prompt', fence('curl http://localhost:8080/perf'), `p.md:2: an example block with curl must start with a "$ " command, got 'curl http://localhost:8080/perf'`],
-      ['a command that is not curl', fence('$ curl http://localhost:8080/perf', '$ rm -rf /tmp/x'), `p.md:3: cannot run 'rm -rf /tmp/x': examples run curl commands (and name the server with npm start)`],
-      ['curl in a block that is not sh', '```text\n$ curl http://localhost:8080/perf\n```', `p.md:1: an example with curl must be a sh block, got 'text'`],
-      ['an unknown directive', `<!-- doc-test: redis up -->\n${fence('$ curl x')}`, `p.md:1: unknown doc-test directive 'redis up' (known: 'env NAME=value ...', 'redis down')`],
-      ['a directive before prose', `<!-- doc-test: env A=1 -->\n${fence('npm start')}`, 'p.md:1: a doc-test directive before a block that runs no curl'],
+      [
+        'curl without a "$ " prompt',
+        fence('curl http://localhost:8080/perf'),
+        `p.md:2: an example block with curl must start with a "$ " command, got 'curl http://localhost:8080/perf'`,
+      ],
+      [
+        'a command that is not curl',
+        fence('$ curl http://localhost:8080/perf', '$ rm -rf /tmp/x'),
+        `p.md:3: cannot run 'rm -rf /tmp/x': examples run curl commands (and name the server with npm start)`,
+      ],
+      [
+        'curl in a block that is not sh',
+        '```text\n$ curl http://localhost:8080/perf\n```',
+        `p.md:1: an example with curl must be a sh block, got 'text'`,
+      ],
+      [
+        'an unknown directive',
+        `<!-- doc-test: redis up -->\n${fence('$ curl x')}`,
+        `p.md:1: unknown doc-test directive 'redis up' (known: 'env NAME=value ...', 'redis down')`,
+      ],
+      [
+        'a directive before prose',
+        `<!-- doc-test: env A=1 -->\n${fence('npm start')}`,
+        'p.md:1: a doc-test directive before a block that runs no curl',
+      ],
     ])('%s', (_what, page, message) => {
       expect(() => parseDocExamples(page, 'p.md')).toThrow(message);
     });

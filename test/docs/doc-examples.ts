@@ -5,7 +5,7 @@
  *   <!-- doc-test: env K=V ...; redis down -->   optional, on the line before the fence
  *   ```sh
  *   $ curl ... \                                 a command; a line ending in \ or | goes on
- *       http://localhost:8080/perf               
+ *       http://localhost:8080/perf
  *   {"accepted":2}                               its output, up to the next "$ "
  *   $ SERVERTRACK_TOKEN=s3cret npm start         the server the block runs against (checked
  *   ```                                          against the directive, never run)
@@ -59,7 +59,11 @@ function parseDirective(text: string, file: string, line: number): Pick<DocBlock
 
 function envOfStartCommand(command: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const pair of command.replace(/npm start$/, '').trim().split(/\s+/).filter(Boolean)) {
+  for (const pair of command
+    .replace(/npm start$/, '')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)) {
     const eq = pair.indexOf('=');
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
@@ -104,7 +108,8 @@ function parseCommands(body: string[], firstLine: number, file: string, block: P
       if (command.expected !== '') fail(file, command.line, 'npm start shows no output in an example');
       return false;
     }
-    if (!/\bcurl\b/.test(command.text)) fail(file, command.line, `cannot run '${command.text}': examples run curl commands (and name the server with npm start)`);
+    if (!/\bcurl\b/.test(command.text))
+      fail(file, command.line, `cannot run '${command.text}': examples run curl commands (and name the server with npm start)`);
     return true;
   });
 }

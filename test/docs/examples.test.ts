@@ -10,7 +10,9 @@ const REDIS_PAGE = 'docs/redis.md'; // run by test/redis/docs-examples.test.ts, 
 
 describe('doc examples', () => {
   it('need Redis only on the Redis page, which npm run test:redis runs', () => {
-    const elsewhere = pages.flatMap(({ page, blocks }) => (page === REDIS_PAGE ? [] : blocks.filter(needsRedis).map((b) => `${page}:${b.line}`)));
+    const elsewhere = pages.flatMap(({ page, blocks }) =>
+      page === REDIS_PAGE ? [] : blocks.filter(needsRedis).map((b) => `${page}:${b.line}`),
+    );
     expect(elsewhere).toEqual([]);
     expect(pages.find((p) => p.page === REDIS_PAGE)?.blocks.every(needsRedis)).toBe(true);
   });

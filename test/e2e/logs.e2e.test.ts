@@ -20,7 +20,11 @@ describe('the logs of the built server', () => {
       const body = 'cpuload=1&memload=2';
       const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
       await fetch(`${server.baseUrl}/perf/web-01`, { method: 'POST', headers: { ...form, Authorization: `Bearer ${token}` }, body });
-      await fetch(`${server.baseUrl}/perf/web-01`, { method: 'POST', headers: { ...form, Authorization: 'Bearer wrong-secret-guess' }, body });
+      await fetch(`${server.baseUrl}/perf/web-01`, {
+        method: 'POST',
+        headers: { ...form, Authorization: 'Bearer wrong-secret-guess' },
+        body,
+      });
       await fetch(`${server.baseUrl}/metrics?token=${token}`, { headers: { Authorization: `Bearer ${token}` } });
 
       server.child.kill('SIGTERM');
@@ -60,7 +64,11 @@ describe('the logs of the built server', () => {
 
       expect(code).toBe(1);
       expect(jsonLines(output)).toEqual([
-        expect.objectContaining({ level: 60, service: 'servertrack', msg: "servertrack failed to start: PORT must be an integer from 0 to 65535, got 'eighty'" }),
+        expect.objectContaining({
+          level: 60,
+          service: 'servertrack',
+          msg: "servertrack failed to start: PORT must be an integer from 0 to 65535, got 'eighty'",
+        }),
       ]);
     });
   });

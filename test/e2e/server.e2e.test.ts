@@ -45,7 +45,13 @@ describe('the built server as a real process', () => {
 
     const report = await fetch(`${server.baseUrl}/perf/web-01/last_day`);
     expect(report.status).toBe(200);
-    const intervals = (await report.json()) as { samples: number; cpuload: number; cpuload_min: number; memload_max: number; interval: number }[];
+    const intervals = (await report.json()) as {
+      samples: number;
+      cpuload: number;
+      cpuload_min: number;
+      memload_max: number;
+      interval: number;
+    }[];
     expect(intervals).toHaveLength(1);
     expect(intervals[0]).toMatchObject({ interval: 3600, samples: 2, cpuload: 10, cpuload_min: 7.5, memload_max: 40.1 });
 
@@ -76,7 +82,9 @@ describe('the built server as a real process', () => {
     const body = 'cpuload=1&memload=2';
     let response = '';
     socket.on('data', (chunk) => (response += chunk.toString()));
-    socket.write(`POST /perf/web-01 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\ncpuload=1`);
+    socket.write(
+      `POST /perf/web-01 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\ncpuload=1`,
+    );
     await inFlight.waitForLines(/"msg":"request started"/);
 
     inFlight.child.kill('SIGTERM');
@@ -95,7 +103,11 @@ describe('the built server as a real process', () => {
     const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
     const refused = await fetch(`${secured.baseUrl}/perf/web-01`, { method: 'POST', headers, body });
-    const accepted = await fetch(`${secured.baseUrl}/perf/web-01`, { method: 'POST', headers: { ...headers, Authorization: `Bearer ${token}` }, body });
+    const accepted = await fetch(`${secured.baseUrl}/perf/web-01`, {
+      method: 'POST',
+      headers: { ...headers, Authorization: `Bearer ${token}` },
+      body,
+    });
     const health = await fetch(`${secured.baseUrl}/healthz`);
 
     expect([refused.status, refused.headers.get('www-authenticate'), await refused.json()]).toEqual([

@@ -24,7 +24,8 @@ async function post(server: ServerProcess, host: string, cpuload: number, memloa
 async function postBatch(server: ServerProcess, prefix: string, hosts: number): Promise<void> {
   const nowSec = Math.floor(Date.now() / 1000);
   for (let h = 0; h < hosts; h++) {
-    for (const agoSec of [0, 2, 75, 3_000, 7_300]) await post(server, `${prefix}-${h}`, (h * 7 + agoSec) % 100, (40 + h) % 100, nowSec - agoSec);
+    for (const agoSec of [0, 2, 75, 3_000, 7_300])
+      await post(server, `${prefix}-${h}`, (h * 7 + agoSec) % 100, (40 + h) % 100, nowSec - agoSec);
   }
 }
 
@@ -72,7 +73,8 @@ describe('snapshots with the built server as a real process', () => {
   });
 
   afterEach(() => {
-    for (const server of started.splice(0)) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    for (const server of started.splice(0))
+      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
     temp.remove();
   });
 
@@ -126,7 +128,9 @@ describe('snapshots with the built server as a real process', () => {
       let response = '';
       socket.on('data', (chunk) => (response += chunk.toString()));
       const body = 'cpuload=12.5&memload=40';
-      socket.write(`POST /perf/late-1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\ncpuload=12.5`);
+      socket.write(
+        `POST /perf/late-1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\ncpuload=12.5`,
+      );
       await first.waitForLines(/"msg":"request started"/);
 
       first.child.kill('SIGTERM');
@@ -187,9 +191,7 @@ describe('snapshots with the built server as a real process', () => {
   describe('when the snapshot file is damaged', () => {
     it('refuses to start, names the file, and leaves it untouched', async () => {
       writeFileSync(file, 'not a snapshot');
-      await expect(start()).rejects.toThrow(
-        `servertrack failed to start: snapshot ${file}: not a ServerTrack snapshot (bad magic bytes)`,
-      );
+      await expect(start()).rejects.toThrow(`servertrack failed to start: snapshot ${file}: not a ServerTrack snapshot (bad magic bytes)`);
       expect(readFileSync(file, 'utf8')).toBe('not a snapshot');
     });
   });

@@ -91,7 +91,10 @@ describe('examples/agent.sh', () => {
         // busy +30 (user 10, system 10, irq 5, softirq 5), idle +40: 30 / 70 = 42.857 %; 2/3 used = 66.667 %.
         { host: 'fake-01', cpuLoad: 42.86, memLoad: 66.67 },
       ]);
-      const skipped = agent.stderr().split('\n').filter((line) => line !== '');
+      const skipped = agent
+        .stderr()
+        .split('\n')
+        .filter((line) => line !== '');
       expect(new Set(skipped)).toEqual(new Set(['agent: no CPU time counted since the last reading; skipping this tick']));
     });
   });
@@ -108,7 +111,9 @@ describe('examples/agent.sh', () => {
       agent = startAgent({ SERVERTRACK_URL: baseUrl, SERVERTRACK_HOST: 'fake-01', INTERVAL: FAST_INTERVAL });
       await waitFor(() => store.samples.length >= 1, 'a sample after the refusal');
 
-      expect(agent.stderr()).toBe(`agent: POST ${baseUrl}/perf/fake-01 answered 503 {"error":"busy"}; trying again in ${FAST_INTERVAL} s\n`);
+      expect(agent.stderr()).toBe(
+        `agent: POST ${baseUrl}/perf/fake-01 answered 503 {"error":"busy"}; trying again in ${FAST_INTERVAL} s\n`,
+      );
       expect(store.samples[0].host).toBe('fake-01');
     });
   });
@@ -121,10 +126,16 @@ describe('examples/agent.sh', () => {
       await close(server!);
 
       agent = startAgent({ SERVERTRACK_URL: baseUrl, SERVERTRACK_HOST: 'fake-01', INTERVAL: FAST_INTERVAL });
-      const failures = (): string[] => agent!.stderr().split('\n').filter((line) => line.startsWith('agent:'));
+      const failures = (): string[] =>
+        agent!
+          .stderr()
+          .split('\n')
+          .filter((line) => line.startsWith('agent:'));
       await waitFor(() => failures().length >= 2, 'two reported failures');
       expect(agent.child.exitCode).toBeNull();
-      expect(new Set(failures())).toEqual(new Set([`agent: POST ${baseUrl}/perf/fake-01 failed (curl exit 7); trying again in ${FAST_INTERVAL} s`]));
+      expect(new Set(failures())).toEqual(
+        new Set([`agent: POST ${baseUrl}/perf/fake-01 failed (curl exit 7); trying again in ${FAST_INTERVAL} s`]),
+      );
 
       server = createApp({ store, clock: systemClock }).listen(Number(port), '127.0.0.1');
       await waitFor(() => store.samples.length >= 1, 'a sample once the server is back');

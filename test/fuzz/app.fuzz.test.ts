@@ -64,22 +64,45 @@ function encodeSegment(raw: string): string {
 
 const printable = (maxLength: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...PRINTABLE), maxLength });
 const hostName = fc.oneof(fc.constantFrom('web-01', 'db-1', 'WEB-01'), fc.string({ unit: 'grapheme-ascii', maxLength: 12 }));
-const loadValue = fc.oneof(fc.integer({ min: -5, max: 105 }), fc.double(), fc.constantFrom('12.5', '1e1', '', 'NaN', '0x10', ' 5'), fc.jsonValue());
+const loadValue = fc.oneof(
+  fc.integer({ min: -5, max: 105 }),
+  fc.double(),
+  fc.constantFrom('12.5', '1e1', '', 'NaN', '0x10', ' 5'),
+  fc.jsonValue(),
+);
 const timeValue = fc.oneof(fc.constant(T0_SEC - 30), fc.constantFrom('2026-11-27T14:05:00Z', '0099-01-01T00:00:00Z', 'now'), fc.double());
 const sampleObject = fc.record({ host: hostName, cpuload: loadValue, memload: loadValue, time: timeValue }, { requiredKeys: [] });
 
 const segment = fc.oneof(
-  fc.constantFrom('perf', 'PERF', 'healthz', 'metrics', 'openapi.json', 'js', 'vendor', 'index.html', 'last_minute', 'last_hour', 'last_day'),
+  fc.constantFrom(
+    'perf',
+    'PERF',
+    'healthz',
+    'metrics',
+    'openapi.json',
+    'js',
+    'vendor',
+    'index.html',
+    'last_minute',
+    'last_hour',
+    'last_day',
+  ),
   fc.constantFrom('web-01', 'db-1', 'a..b', '.', '..', '%', '%zz', '%2F', '%00', '%C0%AF', ''),
   fc.string({ unit: 'grapheme-ascii', maxLength: 10 }).map(encodeSegment),
   fc.string({ unit: 'binary', maxLength: 6 }).map(encodeSegment),
 );
-const apiPath = fc.tuple(fc.constantFrom('perf', 'perf', 'PERF', 'metrics', 'healthz'), fc.array(segment, { maxLength: 3 })).map(([first, rest]) => [first, ...rest]);
+const apiPath = fc
+  .tuple(fc.constantFrom('perf', 'perf', 'PERF', 'metrics', 'healthz'), fc.array(segment, { maxLength: 3 }))
+  .map(([first, rest]) => [first, ...rest]);
 const path = fc
   .tuple(
     fc.oneof(apiPath, fc.array(segment, { maxLength: 4 })),
     fc.boolean(),
-    fc.oneof(fc.constant(''), fc.constantFrom('?fill=true', '?fill=1', '?fill=maybe', '?fill=true&fill=false'), printable(12).map((q) => `?${encodeSegment(q)}`)),
+    fc.oneof(
+      fc.constant(''),
+      fc.constantFrom('?fill=true', '?fill=1', '?fill=maybe', '?fill=true&fill=false'),
+      printable(12).map((q) => `?${encodeSegment(q)}`),
+    ),
   )
   .map(([segments, trailingSlash, query]) => `/${segments.join('/')}${trailingSlash ? '/' : ''}${query}`);
 
@@ -100,10 +123,26 @@ const contentType = fc.oneof(
 
 const body = fc.oneof(
   fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
-  fc.dictionary(fc.constantFrom('cpuload', 'memload', 'time', 'host', 'x'), fc.oneof(loadValue, timeValue).map(asText), { maxKeys: 4 }).map((fields) => Buffer.from(new URLSearchParams(fields).toString())),
-  fc.oneof(sampleObject, fc.array(sampleObject, { maxLength: 4 }), fc.jsonValue()).map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
-  fc.array(fc.oneof(sampleObject.map((entry) => JSON.stringify(entry)), printable(20)), { maxLength: 4 }).map((lines) => Buffer.from(lines.join('\n'))),
-  fc.constantFrom(Buffer.alloc(17 * 1024, 'a'), Buffer.from('cpuload=1&memload=2&cpuload=3'), Buffer.from('{"cpuload":1,"memload":2,"__proto__":{"x":1}}')),
+  fc
+    .dictionary(fc.constantFrom('cpuload', 'memload', 'time', 'host', 'x'), fc.oneof(loadValue, timeValue).map(asText), { maxKeys: 4 })
+    .map((fields) => Buffer.from(new URLSearchParams(fields).toString())),
+  fc
+    .oneof(sampleObject, fc.array(sampleObject, { maxLength: 4 }), fc.jsonValue())
+    .map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
+  fc
+    .array(
+      fc.oneof(
+        sampleObject.map((entry) => JSON.stringify(entry)),
+        printable(20),
+      ),
+      { maxLength: 4 },
+    )
+    .map((lines) => Buffer.from(lines.join('\n'))),
+  fc.constantFrom(
+    Buffer.alloc(17 * 1024, 'a'),
+    Buffer.from('cpuload=1&memload=2&cpuload=3'),
+    Buffer.from('{"cpuload":1,"memload":2,"__proto__":{"x":1}}'),
+  ),
 );
 
 interface FuzzRequest {
@@ -119,14 +158,31 @@ function plausibleRequest(authorization: fc.Arbitrary<string | undefined>): fc.A
   const load = fc.oneof(fc.integer({ min: 0, max: 100 }), fc.double({ min: 0, max: 100, noNaN: true }), loadValue);
   const sample = fc.record({ cpuload: load, memload: load, time: timeValue }, { requiredKeys: ['cpuload', 'memload'] });
   const entry = fc.tuple(knownHost, sample).map(([host, fields]) => ({ host, ...fields }));
-  const form = (fields: Record<string, unknown>): Buffer => Buffer.from(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, asText(v)])).toString());
+  const form = (fields: Record<string, unknown>): Buffer =>
+    Buffer.from(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, asText(v)])).toString());
   const shapes = fc.oneof(
-    fc.tuple(knownHost, sample).map(([host, fields]) => ({ method: 'POST', path: `/perf/${host}`, type: 'application/x-www-form-urlencoded', body: form(fields) })),
-    fc.tuple(knownHost, sample).map(([host, fields]) => ({ method: 'POST', path: `/perf/${host}/`, type: 'application/json', body: Buffer.from(JSON.stringify(fields)) })),
-    fc.array(entry, { maxLength: 5 }).map((entries) => ({ method: 'POST', path: '/perf', type: 'application/json', body: Buffer.from(JSON.stringify(entries)) })),
-    fc.array(entry, { maxLength: 5 }).map((entries) => ({ method: 'POST', path: '/perf/', type: 'application/x-ndjson', body: Buffer.from(entries.map((e) => JSON.stringify(e)).join('\n')) })),
+    fc
+      .tuple(knownHost, sample)
+      .map(([host, fields]) => ({ method: 'POST', path: `/perf/${host}`, type: 'application/x-www-form-urlencoded', body: form(fields) })),
+    fc.tuple(knownHost, sample).map(([host, fields]) => ({
+      method: 'POST',
+      path: `/perf/${host}/`,
+      type: 'application/json',
+      body: Buffer.from(JSON.stringify(fields)),
+    })),
+    fc
+      .array(entry, { maxLength: 5 })
+      .map((entries) => ({ method: 'POST', path: '/perf', type: 'application/json', body: Buffer.from(JSON.stringify(entries)) })),
+    fc.array(entry, { maxLength: 5 }).map((entries) => ({
+      method: 'POST',
+      path: '/perf/',
+      type: 'application/x-ndjson',
+      body: Buffer.from(entries.map((e) => JSON.stringify(e)).join('\n')),
+    })),
     knownHost.map((host) => ({ method: 'DELETE', path: `/perf/${host}`, type: undefined, body: undefined })),
-    fc.tuple(knownHost, fc.constantFrom(...MODES)).map(([host, mode]) => ({ method: 'GET', path: `/perf/${host}/${mode}?fill=true`, type: undefined, body: undefined })),
+    fc
+      .tuple(knownHost, fc.constantFrom(...MODES))
+      .map(([host, mode]) => ({ method: 'GET', path: `/perf/${host}/${mode}?fill=true`, type: undefined, body: undefined })),
   );
   return fc.record({ shape: shapes, authorization }).map(({ shape, authorization }) => {
     const headers: Record<string, string> = {};
@@ -175,7 +231,9 @@ function send(port: number, agent: http.Agent, req: FuzzRequest): Promise<Answer
     const outgoing = http.request({ host: '127.0.0.1', port, agent, method: req.method, path: req.path, headers: req.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString() }),
+      );
       res.on('error', reject);
     });
     outgoing.on('error', (err) => reject(new Error(`${req.method} ${req.path}: no answer (${err.message})`)));
@@ -210,7 +268,11 @@ describe('the app under random requests', () => {
           const before = stateOf(target.store);
           const answer = await send(target.port, agent, req);
           const ok = answer.status >= 200 && answer.status < 300;
-          expect({ req, status: answer.status, ok: ok || (answer.status >= 400 && answer.status < 500) }).toEqual({ req, status: answer.status, ok: true });
+          expect({ req, status: answer.status, ok: ok || (answer.status >= 400 && answer.status < 500) }).toEqual({
+            req,
+            status: answer.status,
+            ok: true,
+          });
           if (!ok) {
             expectJsonError(req, answer);
             expect(stateOf(target.store)).toBe(before);
@@ -226,9 +288,12 @@ describe('the app under random requests', () => {
 
   it('with a token and a full store: nothing changes without the token, and 503 only names the host limit', async () => {
     const target = await listen({ authTokens: [TOKEN], maxHosts: 3 });
-    const authorization = fc.option(fc.oneof(fc.constant(`Bearer ${TOKEN}`), fc.constantFrom('Bearer', `bearer ${TOKEN}x`, 'Basic eDp5'), printable(30)), {
-      nil: undefined,
-    });
+    const authorization = fc.option(
+      fc.oneof(fc.constant(`Bearer ${TOKEN}`), fc.constantFrom('Bearer', `bearer ${TOKEN}x`, 'Basic eDp5'), printable(30)),
+      {
+        nil: undefined,
+      },
+    );
     try {
       await fc.assert(
         fc.asyncProperty(requestArbitrary(authorization), async (req) => {
@@ -274,7 +339,8 @@ describe('the HTTP parser under random bytes', () => {
           if (received !== '') {
             const status = Number(/^HTTP\/1\.[01] (\d{3}) /.exec(received)?.[1]);
             expect({ received, statusClass: Math.floor(status / 100) }).toEqual({ received, statusClass: status < 400 ? 2 : 4 });
-            if (status >= 400) expect(received).toMatch(/\r\nContent-Type: application\/json; charset=utf-8\r\n[\s\S]*\r\n\r\n\{"error":"[^"]+"\}$/);
+            if (status >= 400)
+              expect(received).toMatch(/\r\nContent-Type: application\/json; charset=utf-8\r\n[\s\S]*\r\n\r\n\{"error":"[^"]+"\}$/);
             if (status >= 400) expect(stateOf(target.store)).toBe(before);
           }
         }),

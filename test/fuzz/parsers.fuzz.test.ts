@@ -30,7 +30,10 @@ function text(alphabet: string): fc.Arbitrary<string> {
 
 const NUMERIC_TEXT = text('0123456789+-.eE xX_,');
 const HOST_TEXT = text('aZ09.-_ /%é:');
-const TIME_TEXT = fc.oneof(text('0123456789-:+.TZtz '), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
+const TIME_TEXT = fc.oneof(
+  text('0123456789-:+.TZtz '),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+);
 
 /** Anything a form or JSON body can put in a field. */
 const FIELD_VALUE = fc.oneof(fc.jsonValue(), NUMERIC_TEXT, fc.array(NUMERIC_TEXT, { maxLength: 3 }), fc.constant(undefined));
@@ -73,7 +76,11 @@ describe('parsers under random input', () => {
           expect(Object.is(result.value, -0)).toBe(false);
         } else {
           const shown = `, got ${showValue(raw)}`;
-          expect(['cpuload is required', `cpuload must be sent once${shown}`, `cpuload must be a decimal number from 0 to 100${shown}`]).toContain(result.error);
+          expect([
+            'cpuload is required',
+            `cpuload must be sent once${shown}`,
+            `cpuload must be a decimal number from 0 to 100${shown}`,
+          ]).toContain(result.error);
         }
       }),
     );
@@ -88,11 +95,13 @@ describe('parsers under random input', () => {
           expect(result.value).toMatch(/^[a-z0-9][a-z0-9._-]{0,252}$/);
           expect(result.value).not.toMatch(/\.\.|\.$/);
         } else {
-          expect([
-            "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit",
-            "host must not contain an empty label ('..')",
-            "host must not end with '.' (an empty label)",
-          ].map((rule) => `${rule}, got ${showValue(raw)}`)).toContain(result.error);
+          expect(
+            [
+              "host must be 1-253 characters of letters, digits, '.', '-' and '_', starting with a letter or digit",
+              "host must not contain an empty label ('..')",
+              "host must not end with '.' (an empty label)",
+            ].map((rule) => `${rule}, got ${showValue(raw)}`),
+          ).toContain(result.error);
         }
       }),
     );
@@ -128,7 +137,9 @@ describe('parsers under random input', () => {
       fc.property(fc.oneof(text('last_minutehoudayrefs01'), fc.jsonValue()), (raw) => {
         const mode = outcome(() => parseMode(raw));
         const shown = `, got ${showValue(raw)}`;
-        expect('value' in mode ? MODES.includes(mode.value) : mode.error === `mode must be one of last_minute, last_hour, last_day${shown}`).toBe(true);
+        expect(
+          'value' in mode ? MODES.includes(mode.value) : mode.error === `mode must be one of last_minute, last_hour, last_day${shown}`,
+        ).toBe(true);
         const fill = outcome(() => parseFill(raw));
         expect('value' in fill ? typeof fill.value === 'boolean' : fill.error === `fill must be true or false${shown}`).toBe(true);
       }),

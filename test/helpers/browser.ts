@@ -59,11 +59,21 @@ export async function startDashboardServer(options: DashboardServerOptions = {})
   app.use((_req, res, next) => {
     const setHeader = res.setHeader.bind(res);
     res.setHeader = ((name: string, value: number | string | readonly string[]) =>
-      name.toLowerCase() === 'content-security-policy' ? setHeader(name, [String(value), STRICT_CSP]) : setHeader(name, value)) as typeof res.setHeader;
+      name.toLowerCase() === 'content-security-policy'
+        ? setHeader(name, [String(value), STRICT_CSP])
+        : setHeader(name, value)) as typeof res.setHeader;
     setHeader('Content-Security-Policy', STRICT_CSP);
     next();
   });
-  app.use(createApp({ store, clock: systemClock, authTokens: options.authTokens, ingestTokens: options.ingestTokens, readTokens: options.readTokens }));
+  app.use(
+    createApp({
+      store,
+      clock: systemClock,
+      authTokens: options.authTokens,
+      ingestTokens: options.ingestTokens,
+      readTokens: options.readTokens,
+    }),
+  );
   const host = networkAddress();
   const server: Server = app.listen(options.port ?? 0, host);
   await new Promise<void>((resolve, reject) => {
@@ -120,7 +130,8 @@ export function countPixels(page: Page, canvasSelector: string, rgb: [number, nu
       const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let count = 0;
       for (let i = 0; i < pixels.length; i += 4) {
-        if (Math.abs(pixels[i] - r) < 24 && Math.abs(pixels[i + 1] - g) < 24 && Math.abs(pixels[i + 2] - b) < 24 && pixels[i + 3] > 200) count++;
+        if (Math.abs(pixels[i] - r) < 24 && Math.abs(pixels[i + 1] - g) < 24 && Math.abs(pixels[i + 2] - b) < 24 && pixels[i + 3] > 200)
+          count++;
       }
       return count;
     },

@@ -57,7 +57,19 @@ export class OpenApiContract {
     addFormats(this.ajv);
     // The document's own top-level fields are not schema keywords; declared so strict mode
     // accepts the document as the root that response schemas are resolved in.
-    this.ajv.addVocabulary(['x-static-files', 'openapi', 'info', 'jsonSchemaDialect', 'servers', 'paths', 'webhooks', 'components', 'security', 'tags', 'externalDocs']);
+    this.ajv.addVocabulary([
+      'x-static-files',
+      'openapi',
+      'info',
+      'jsonSchemaDialect',
+      'servers',
+      'paths',
+      'webhooks',
+      'components',
+      'security',
+      'tags',
+      'externalDocs',
+    ]);
     // The whole document is added once; each response schema is compiled on first use by a
     // $ref into it, so $refs to #/components/schemas resolve inside the document.
     this.ajv.addSchema(document, DOCUMENT_ID);
@@ -99,9 +111,11 @@ export class OpenApiContract {
     const operations = new Map(this.operations(openApiPath));
     const method = response.method.toLowerCase();
     // A CORS preflight (SERVERTRACK_CORS_ORIGINS set) is answered by the cors middleware, not the route.
-    if (method === 'options' && response.status === 204 && response.headers['access-control-allow-methods'] !== undefined) return 'CORS preflight';
+    if (method === 'options' && response.status === 204 && response.headers['access-control-allow-methods'] !== undefined)
+      return 'CORS preflight';
     if (method === 'options' && !operations.has('options')) {
-      if (response.status !== 204 || typeof response.headers.allow !== 'string') throw new Error(`${where}: OPTIONS must answer 204 with Allow`);
+      if (response.status !== 204 || typeof response.headers.allow !== 'string')
+        throw new Error(`${where}: OPTIONS must answer 204 with Allow`);
       return 'OPTIONS';
     }
     // HEAD is answered by the GET handler, without a body.
@@ -167,7 +181,8 @@ export class OpenApiContract {
       return;
     }
     const mediaType = Object.keys(content).find((type) => typeof contentType === 'string' && this.sameMediaType(type, contentType));
-    if (mediaType === undefined) throw new Error(`${where}: Content-Type ${String(contentType)} is not one of ${Object.keys(content).join(', ')}`);
+    if (mediaType === undefined)
+      throw new Error(`${where}: Content-Type ${String(contentType)} is not one of ${Object.keys(content).join(', ')}`);
     if (headOnly) return;
     const body = mediaType === 'application/json' ? response.body : response.text;
     this.assertValid(`${pointer}/content/${pointerSegment(mediaType)}/schema`, body, `${where}: body`);

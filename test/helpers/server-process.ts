@@ -55,7 +55,10 @@ export function inheritedEnv(): NodeJS.ProcessEnv {
 
 function countLines(output: string, pattern: RegExp): number {
   // The last piece has no newline yet: a line half read from the pipe must not count.
-  return output.split('\n').slice(0, -1).filter((line) => pattern.test(line)).length;
+  return output
+    .split('\n')
+    .slice(0, -1)
+    .filter((line) => pattern.test(line)).length;
 }
 
 export function startServerProcess(env: Record<string, string> = {}, options: ServerProcessOptions = {}): Promise<ServerProcess> {
@@ -110,11 +113,14 @@ export function startServerProcess(env: Record<string, string> = {}, options: Se
       child.kill('SIGKILL'); // never leave a half-started server behind
       reject(new Error(`${name} did not start:\n${output}`));
     }, START_TIMEOUT_MS);
-    void waitForLines(listening, options.listeningLines ?? 1).then(() => {
-      clearTimeout(timer);
-      const port = listening.exec(output)?.[1];
-      resolve({ child, baseUrl: `http://127.0.0.1:${port}`, output: () => output, exited, waitForLines, stop });
-    }, () => undefined); // the start timer above reports a start that never came
+    void waitForLines(listening, options.listeningLines ?? 1).then(
+      () => {
+        clearTimeout(timer);
+        const port = listening.exec(output)?.[1];
+        resolve({ child, baseUrl: `http://127.0.0.1:${port}`, output: () => output, exited, waitForLines, stop });
+      },
+      () => undefined,
+    ); // the start timer above reports a start that never came
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited with ${code} before listening:\n${output}`));

@@ -12,10 +12,13 @@ describe('GET /healthz', () => {
 });
 
 describe('unknown routes', () => {
-  it.each(['/nothing', '/js/nothing.js', '/vendor/uplot/nothing.js', '/perf/web-01/last_hour/extra', '/perf//last_hour'])('answer 404 JSON for GET %s', async (path) => {
-    const res = await request(testApp().app).get(path).expect(404);
-    expect(res.body).toEqual({ error: `no route for GET ${path}` });
-  });
+  it.each(['/nothing', '/js/nothing.js', '/vendor/uplot/nothing.js', '/perf/web-01/last_hour/extra', '/perf//last_hour'])(
+    'answer 404 JSON for GET %s',
+    async (path) => {
+      const res = await request(testApp().app).get(path).expect(404);
+      expect(res.body).toEqual({ error: `no route for GET ${path}` });
+    },
+  );
 });
 
 describe('wrong methods on known paths', () => {
@@ -103,21 +106,28 @@ describe('a store that answers with promises', () => {
         memload_max: 20,
       },
     ]);
-    await request(app).get('/perf').expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 10, memload: 20 }]);
-    await request(app).post('/perf').send([{ host: 'web-02', cpuload: 30, memload: 40 }]).expect(201, { accepted: 1 });
-    await request(app).get('/perf/web-02/last_minute').expect(200, [
-      {
-        time: '2026-11-27T14:05:30Z',
-        interval: 1,
-        samples: 1,
-        cpuload: 30,
-        memload: 40,
-        cpuload_min: 30,
-        cpuload_max: 30,
-        memload_min: 40,
-        memload_max: 40,
-      },
-    ]);
+    await request(app)
+      .get('/perf')
+      .expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 10, memload: 20 }]);
+    await request(app)
+      .post('/perf')
+      .send([{ host: 'web-02', cpuload: 30, memload: 40 }])
+      .expect(201, { accepted: 1 });
+    await request(app)
+      .get('/perf/web-02/last_minute')
+      .expect(200, [
+        {
+          time: '2026-11-27T14:05:30Z',
+          interval: 1,
+          samples: 1,
+          cpuload: 30,
+          memload: 40,
+          cpuload_min: 30,
+          cpuload_max: 30,
+          memload_min: 40,
+          memload_max: 40,
+        },
+      ]);
     await request(app).delete('/perf/web-01').expect(204);
     await request(app).get('/perf/web-01/last_minute').expect(404, { error: "host 'web-01' is not known" });
   });

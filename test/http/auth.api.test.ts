@@ -91,7 +91,9 @@ describe('token auth', () => {
 
     it.each(['/perfx', '/nothing'])('does not guard %s, which is not under /perf or /metrics', async (path) => {
       const { app } = securedApp();
-      await request(app).get(path).expect(404, { error: `no route for GET ${path}` });
+      await request(app)
+        .get(path)
+        .expect(404, { error: `no route for GET ${path}` });
     });
 
     it('does not guard the dashboard page at /', async () => {
@@ -155,7 +157,11 @@ describe('token auth', () => {
       it('records one sample and many', async () => {
         const { app } = scopedApp();
         await postSample(app, 'web-01', { cpuload: '1', memload: '2' }).set(bearer(AGENT)).expect(201);
-        await request(app).post('/perf').set(bearer(AGENT)).send([{ host: 'web-02', cpuload: 3, memload: 4 }]).expect(201, { accepted: 1 });
+        await request(app)
+          .post('/perf')
+          .set(bearer(AGENT))
+          .send([{ host: 'web-02', cpuload: 3, memload: 4 }])
+          .expect(201, { accepted: 1 });
         const res = await request(app).get('/perf').set(bearer(FULL)).expect(200);
         expect(res.body.map((h: { host: string }) => h.host)).toEqual(['web-01', 'web-02']);
       });
@@ -184,7 +190,10 @@ describe('token auth', () => {
     describe('a read token', () => {
       it('reads reports, the host listing and the metrics', async () => {
         const { app } = await seeded();
-        await request(app).get('/perf').set(bearer(READER)).expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 1, memload: 2 }]);
+        await request(app)
+          .get('/perf')
+          .set(bearer(READER))
+          .expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 1, memload: 2 }]);
         const report = await request(app).get('/perf/web-01/last_minute').set(bearer(READER)).expect(200);
         expect(report.body.at(-1)).toMatchObject({ samples: 1, cpuload: 1, memload: 2 });
         await request(app).head('/perf/web-01/last_hour').set(bearer(READER)).expect(200);
@@ -193,7 +202,13 @@ describe('token auth', () => {
 
       it.each([
         ['one sample', (app: ReturnType<typeof testApp>['app']) => postSample(app, 'web-09', { cpuload: '1', memload: '2' })],
-        ['a bulk request', (app: ReturnType<typeof testApp>['app']) => request(app).post('/perf').send([{ host: 'web-09', cpuload: 1, memload: 2 }])],
+        [
+          'a bulk request',
+          (app: ReturnType<typeof testApp>['app']) =>
+            request(app)
+              .post('/perf')
+              .send([{ host: 'web-09', cpuload: 1, memload: 2 }]),
+        ],
       ])('gets 403 naming the ingest scope for %s, and records nothing', async (_case, post) => {
         const { app } = await seeded();
         const before = await visibleState(app, 'web-09', FULL);

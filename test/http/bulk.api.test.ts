@@ -54,7 +54,10 @@ describe('POST /perf (bulk)', () => {
 
     it('accepts the path with a trailing slash', async () => {
       const { app } = testApp();
-      await request(app).post('/perf/').send([{ host: 'web-01', cpuload: 1, memload: 2 }]).expect(201, { accepted: 1 });
+      await request(app)
+        .post('/perf/')
+        .send([{ host: 'web-01', cpuload: 1, memload: 2 }])
+        .expect(201, { accepted: 1 });
     });
 
     it('places each sample at its own time and ignores extra fields', async () => {
@@ -138,7 +141,10 @@ describe('POST /perf (bulk)', () => {
       ],
     ])('rejects the whole batch when one entry has %s, naming its index', async (_kind, entry, error) => {
       const { app } = testApp();
-      await request(app).post('/perf').send([{ host: 'web-00', cpuload: 7, memload: 8 }]).expect(201);
+      await request(app)
+        .post('/perf')
+        .send([{ host: 'web-00', cpuload: 7, memload: 8 }])
+        .expect(201);
       const before = await visibleState(app, 'web-00');
       await request(app)
         .post('/perf')
@@ -175,7 +181,13 @@ describe('POST /perf (bulk)', () => {
 
     it('gives NDJSON line numbers (0-based, blank lines counted), malformed lines included', async () => {
       const { app } = testApp();
-      const body = ndjson([{ host: 'web-01', cpuload: 1, memload: 2 }, '', '{"host": "web-02", "cpuload": 1,', '', { host: 'web-03', cpuload: -1, memload: 2 }]);
+      const body = ndjson([
+        { host: 'web-01', cpuload: 1, memload: 2 },
+        '',
+        '{"host": "web-02", "cpuload": 1,',
+        '',
+        { host: 'web-03', cpuload: -1, memload: 2 },
+      ]);
       await postNdjson(app, body).expect(400, {
         error: '2 of 3 samples are invalid; none was recorded',
         details: [

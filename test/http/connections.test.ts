@@ -59,7 +59,12 @@ function statusOf(socket: net.Socket, path = '/healthz'): Promise<string> {
 }
 
 async function start(overrides: Partial<Config>, logger: Logger = silentLogger): Promise<RunningServer> {
-  const config = { ...loadConfig({ PORT: '0', HOST: '127.0.0.1' }), headersTimeoutSec: HEADERS_TIMEOUT_SEC, requestTimeoutSec: 2, ...overrides };
+  const config = {
+    ...loadConfig({ PORT: '0', HOST: '127.0.0.1' }),
+    headersTimeoutSec: HEADERS_TIMEOUT_SEC,
+    requestTimeoutSec: 2,
+    ...overrides,
+  };
   return startServer(config, logger);
 }
 

@@ -37,13 +37,17 @@ describe('compressed request bodies', () => {
     it.each(['gzip', 'deflate', 'br', 'GZIP'])('records a JSON body sent as %s', async (encoding) => {
       const { app } = testApp();
       await postRaw(app, '/perf/web-01', 'application/json', encoding, COMPRESS[encoding.toLowerCase()](SAMPLE_JSON)).expect(201);
-      await request(app).get('/perf').expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40 }]);
+      await request(app)
+        .get('/perf')
+        .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40 }]);
     });
 
     it('records a gzip form body', async () => {
       const { app } = testApp();
       await postRaw(app, '/perf/web-01', 'application/x-www-form-urlencoded', 'gzip', zlib.gzipSync(SAMPLE_FORM)).expect(201);
-      await request(app).get('/perf').expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40 }]);
+      await request(app)
+        .get('/perf')
+        .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40 }]);
     });
 
     it.each([

@@ -15,7 +15,11 @@ function corsHeaders(headers: Record<string, string>): Record<string, string> {
 }
 
 /** What a browser sends before a GET with an Authorization header from another origin. */
-function preflight(app: ReturnType<typeof testApp>['app'], origin: string, path = '/perf'): ReturnType<ReturnType<typeof request>['options']> {
+function preflight(
+  app: ReturnType<typeof testApp>['app'],
+  origin: string,
+  path = '/perf',
+): ReturnType<ReturnType<typeof request>['options']> {
   return request(app)
     .options(path)
     .set('Origin', origin)
@@ -100,7 +104,10 @@ describe('CORS', () => {
       const pre = await preflight(app, OTHER, '/perf/web-01/last_minute').expect(204);
       expect(corsHeaders(pre.headers)).toEqual({ 'access-control-allow-origin': '*', ...PREFLIGHT_POLICY });
       const res = await request(app).get('/perf').set('Origin', OTHER).set('Authorization', `Bearer ${READER}`).expect(200);
-      expect(corsHeaders(res.headers)).toEqual({ 'access-control-allow-origin': '*', 'access-control-expose-headers': 'WWW-Authenticate,Retry-After' });
+      expect(corsHeaders(res.headers)).toEqual({
+        'access-control-allow-origin': '*',
+        'access-control-expose-headers': 'WWW-Authenticate,Retry-After',
+      });
     });
   });
 });

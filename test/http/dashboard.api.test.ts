@@ -66,7 +66,10 @@ describe('GET / (the dashboard)', () => {
 
     it('load nothing from another origin', () => {
       for (const name of ['index.html', 'dashboard.css', ...readdirSync(path.join(PUBLIC_DIR, 'js')).map((f) => `js/${f}`)]) {
-        expect([name, readFileSync(path.join(PUBLIC_DIR, name), 'utf8')]).not.toEqual([name, expect.stringMatching(/(src|href)="https?:|import .* from 'https?:|url\(https?:/)]);
+        expect([name, readFileSync(path.join(PUBLIC_DIR, name), 'utf8')]).not.toEqual([
+          name,
+          expect.stringMatching(/(src|href)="https?:|import .* from 'https?:|url\(https?:/),
+        ]);
       }
     });
   });

@@ -77,7 +77,9 @@ describe('host cap (SERVERTRACK_MAX_HOSTS)', () => {
       await request(app)
         .post('/perf')
         .set('Content-Type', 'application/x-ndjson')
-        .send('{"host":"web-3","cpuload":1,"memload":1}\n{"host":"web-1","cpuload":1,"memload":1}\n{"host":"web-3","cpuload":3,"memload":3}\n')
+        .send(
+          '{"host":"web-3","cpuload":1,"memload":1}\n{"host":"web-1","cpuload":1,"memload":1}\n{"host":"web-3","cpuload":3,"memload":3}\n',
+        )
         .expect(201, { accepted: 3 });
       const hosts = await request(app).get('/perf').expect(200);
       expect(hosts.body.map((h: { host: string }) => h.host)).toEqual(['web-1', 'web-3']);
@@ -135,7 +137,10 @@ describe('host cap (SERVERTRACK_MAX_HOSTS)', () => {
 
       clock.advance(30);
       await postSample(app, 'web-4', { cpuload: '1', memload: '2' }).expect(503);
-      await request(app).post('/perf').send([{ host: 'web-5', cpuload: 1, memload: 1 }]).expect(503);
+      await request(app)
+        .post('/perf')
+        .send([{ host: 'web-5', cpuload: 1, memload: 1 }])
+        .expect(503);
       clock.advance(29);
       await postSample(app, 'web-6', { cpuload: '1', memload: '2' }).expect(503);
       expect(log.lines()).toHaveLength(1);

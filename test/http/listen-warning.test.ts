@@ -15,7 +15,10 @@ async function warningsAtStart(env: Record<string, string>): Promise<unknown[]> 
   const log = memoryLogger();
   const running = await startServer(loadConfig({ PORT: '0', ...env }), log.logger);
   await running.close();
-  return log.lines().filter((line) => line.level === 40).map((line) => line.msg);
+  return log
+    .lines()
+    .filter((line) => line.level === 40)
+    .map((line) => line.msg);
 }
 
 describe('the start-up warning', () => {
@@ -33,13 +36,19 @@ describe('the start-up warning', () => {
 });
 
 describe('isLoopbackAddress', () => {
-  it.each(['127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST'])('says %s is', (host) => {
-    expect(isLoopbackAddress(host)).toBe(true);
-  });
+  it.each(['127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST'])(
+    'says %s is',
+    (host) => {
+      expect(isLoopbackAddress(host)).toBe(true);
+    },
+  );
 
-  it.each(['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', '128.0.0.1', 'example.com', '::ffff:10.0.0.1', '1127.0.0.1'])('says %s is not', (host) => {
-    expect(isLoopbackAddress(host)).toBe(false);
-  });
+  it.each(['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', '128.0.0.1', 'example.com', '::ffff:10.0.0.1', '1127.0.0.1'])(
+    'says %s is not',
+    (host) => {
+      expect(isLoopbackAddress(host)).toBe(false);
+    },
+  );
 });
 
 describe('openApiWarning', () => {

@@ -35,7 +35,10 @@ describe('openapi.yaml', () => {
   it('is a valid OpenAPI 3.1 document (checked against the official schema)', () => {
     // The validator is an ES module; its CLI keeps it out of jest's CommonJS loader.
     const cli = path.join(ROOT_DIR, 'node_modules/@seriousme/openapi-schema-validator/bin/validate-api-cli.js');
-    const report = JSON.parse(execFileSync(process.execPath, [cli, OPENAPI_PATH], { encoding: 'utf8' })) as { valid: boolean; errors?: unknown };
+    const report = JSON.parse(execFileSync(process.execPath, [cli, OPENAPI_PATH], { encoding: 'utf8' })) as {
+      valid: boolean;
+      errors?: unknown;
+    };
     expect(report).toEqual({ valid: true });
   });
 
@@ -64,10 +67,27 @@ describe('OpenApiContract', () => {
     it.each<[string, Partial<ObservedResponse>, string]>([
       ['a documented response', {}, 'GET /healthz 200'],
       ['a path with a trailing slash', { path: '/perf/', body: [] }, 'GET /perf 200'],
-      ['a path parameter', { method: 'DELETE', path: '/perf/web-01', status: 204, headers: {}, body: {}, text: '' }, 'DELETE /perf/{host} 204'],
-      ['a 405 with Allow for a method the path does not serve', { method: 'PUT', status: 405, headers: { ...json, allow: 'GET, HEAD, OPTIONS' }, body: { error: 'no' } }, 'MethodNotAllowed'],
+      [
+        'a path parameter',
+        { method: 'DELETE', path: '/perf/web-01', status: 204, headers: {}, body: {}, text: '' },
+        'DELETE /perf/{host} 204',
+      ],
+      [
+        'a 405 with Allow for a method the path does not serve',
+        { method: 'PUT', status: 405, headers: { ...json, allow: 'GET, HEAD, OPTIONS' }, body: { error: 'no' } },
+        'MethodNotAllowed',
+      ],
       ['a 404 for a path no template fits', { path: '/nothing', status: 404, body: { error: 'no route for GET /nothing' } }, 'NotFound'],
-      ['a bulk 400 with details', { method: 'POST', path: '/perf', status: 400, body: { error: '1 of 1 samples are invalid', details: [{ index: 0, error: 'host is required' }] } }, 'POST /perf 400'],
+      [
+        'a bulk 400 with details',
+        {
+          method: 'POST',
+          path: '/perf',
+          status: 400,
+          body: { error: '1 of 1 samples are invalid', details: [{ index: 0, error: 'host is required' }] },
+        },
+        'POST /perf 400',
+      ],
     ])('%s', (_case, overrides, key) => {
       expect(contract.check(response(overrides))).toBe(key);
     });
@@ -75,14 +95,34 @@ describe('OpenApiContract', () => {
 
   describe('rejects', () => {
     it.each<[string, Partial<ObservedResponse>, string]>([
-      ['an undocumented status', { status: 500, body: { error: 'internal error' } }, 'GET /healthz → 500: status 500 is not documented for GET /healthz'],
-      ['a body off its schema', { body: { status: 'ok', extra: 1 } }, 'body does not match #/paths/~1healthz/get/responses/200/content/application~1json/schema: data must NOT have additional properties'],
-      ['an error without its message', { path: '/perf/web-01/last_hour', status: 404, body: {} }, "data must have required property 'error'"],
+      [
+        'an undocumented status',
+        { status: 500, body: { error: 'internal error' } },
+        'GET /healthz → 500: status 500 is not documented for GET /healthz',
+      ],
+      [
+        'a body off its schema',
+        { body: { status: 'ok', extra: 1 } },
+        'body does not match #/paths/~1healthz/get/responses/200/content/application~1json/schema: data must NOT have additional properties',
+      ],
+      [
+        'an error without its message',
+        { path: '/perf/web-01/last_hour', status: 404, body: {} },
+        "data must have required property 'error'",
+      ],
       ['a wrong content type', { headers: { 'content-type': 'text/html' } }, 'Content-Type text/html is not one of application/json'],
       ['a body where none is documented', { method: 'POST', path: '/perf/web-01', status: 201, text: 'created' }, 'no body is documented'],
-      ['a 401 without its challenge', { path: '/perf', status: 401, body: { error: 'Authorization: Bearer <token> is required' } }, 'documented header WWW-Authenticate is missing'],
+      [
+        'a 401 without its challenge',
+        { path: '/perf', status: 401, body: { error: 'Authorization: Bearer <token> is required' } },
+        'documented header WWW-Authenticate is missing',
+      ],
       ['a 200 for a path no template fits', { path: '/nothing' }, 'GET /nothing → 200: no documented path fits, so only 404 is expected'],
-      ['a 200 for a method the path does not serve', { method: 'PATCH' }, 'PATCH /healthz → 200: /healthz documents no PATCH, so only 405 is expected'],
+      [
+        'a 200 for a method the path does not serve',
+        { method: 'PATCH' },
+        'PATCH /healthz → 200: /healthz documents no PATCH, so only 405 is expected',
+      ],
     ])('%s', (_case, overrides, message) => {
       expect(() => contract.check(response(overrides))).toThrow(message);
     });

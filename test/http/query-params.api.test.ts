@@ -52,7 +52,9 @@ describe('query parameters', () => {
       await request(app)
         .get(`/perf?${'x'.repeat(100)}=1`)
         .expect(400, { error: `unknown query parameter "${'x'.repeat(39)}…; ${NONE}` });
-      await request(app).get('/perf?%22%0A=1').expect(400, { error: `unknown query parameter "\\"\\n"; ${NONE}` });
+      await request(app)
+        .get('/perf?%22%0A=1')
+        .expect(400, { error: `unknown query parameter "\\"\\n"; ${NONE}` });
     });
   });
 

@@ -127,7 +127,11 @@ describe('POST /perf/:host', () => {
       ['memload', 'cpuload=40'],
     ])('answers 400 naming %s when it is missing', async (field, body) => {
       const { app } = testApp();
-      await request(app).post('/perf/web-01').type('form').send(body).expect(400, { error: `${field} is required` });
+      await request(app)
+        .post('/perf/web-01')
+        .type('form')
+        .send(body)
+        .expect(400, { error: `${field} is required` });
       await request(app).get('/perf').expect(200, []);
     });
 
@@ -166,7 +170,10 @@ describe('POST /perf/:host', () => {
 
     it('accepts a JSON number time', async () => {
       const { app } = testApp();
-      await request(app).post('/perf/web-01').send({ cpuload: 1, memload: 2, time: T0_SEC - 1 }).expect(201);
+      await request(app)
+        .post('/perf/web-01')
+        .send({ cpuload: 1, memload: 2, time: T0_SEC - 1 })
+        .expect(201);
       const minute = await request(app).get('/perf/web-01/last_minute').expect(200);
       expect(minute.body.map((i: { time: string }) => i.time)).toEqual(['2026-11-27T14:05:29Z']);
     });

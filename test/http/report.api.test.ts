@@ -61,7 +61,9 @@ describe('GET /perf/:host/:mode', () => {
         memload_min: 100,
         memload_max: 100,
       });
-      await request(app).get('/perf').expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 12.3456789012, memload: 100 }]);
+      await request(app)
+        .get('/perf')
+        .expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 12.3456789012, memload: 100 }]);
     });
   });
 
@@ -169,7 +171,9 @@ describe('GET /perf/:host/:mode', () => {
   it('answers 400 listing the valid modes for an unknown mode', async () => {
     const { app } = testApp();
     await postSample(app, 'web-01', { cpuload: '1', memload: '2' }).expect(201);
-    await request(app).get('/perf/web-01/last_week').expect(400, { error: 'mode must be one of last_minute, last_hour, last_day, got "last_week"' });
+    await request(app)
+      .get('/perf/web-01/last_week')
+      .expect(400, { error: 'mode must be one of last_minute, last_hour, last_day, got "last_week"' });
   });
 
   it('answers 400 for an invalid host', async () => {

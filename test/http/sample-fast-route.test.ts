@@ -14,12 +14,20 @@ describe('plainSampleHost', () => {
     expect(plainSampleHost(url)).toBe(host);
   });
 
-  it.each(['/perf', '/perf/', '/perf//', '/PERF/web-01', '/perf/web%2D01', '/perf/web-01?x=1', '/perf/web-01/last_hour', '/perf/web-01//', '/perf/a b', 'http://localhost/perf/web-01'])(
-    'leaves %j to the router',
-    (url) => {
-      expect(plainSampleHost(url)).toBeUndefined();
-    },
-  );
+  it.each([
+    '/perf',
+    '/perf/',
+    '/perf//',
+    '/PERF/web-01',
+    '/perf/web%2D01',
+    '/perf/web-01?x=1',
+    '/perf/web-01/last_hour',
+    '/perf/web-01//',
+    '/perf/a b',
+    'http://localhost/perf/web-01',
+  ])('leaves %j to the router', (url) => {
+    expect(plainSampleHost(url)).toBeUndefined();
+  });
 });
 
 describe('POST /perf/:host, the fast route and the router', () => {

@@ -30,7 +30,15 @@ describe('security headers', () => {
     ['an empty 201', (app: Express) => postSample(app, 'web-01', { cpuload: '1', memload: '2' }).expect(201)],
     ['a 400', (app: Express) => request(app).get('/perf/web-01/last_week').expect(400)],
     ['a 404', (app: Express) => request(app).get('/nothing').expect(404)],
-    ['a 413', (app: Express) => request(app).post('/perf/web-01').type('form').send(`x=${'a'.repeat(20_000)}`).expect(413)],
+    [
+      'a 413',
+      (app: Express) =>
+        request(app)
+          .post('/perf/web-01')
+          .type('form')
+          .send(`x=${'a'.repeat(20_000)}`)
+          .expect(413),
+    ],
   ])('are on %s, and X-Powered-By is not', async (_case, send) => {
     const res = await send(testApp().app);
     expect(res.headers).toMatchObject(SECURITY_HEADERS);
@@ -38,7 +46,9 @@ describe('security headers', () => {
   });
 
   it('are on a 401', async () => {
-    const res = await request(testApp(T0_SEC, { authTokens: ['t0ken'] }).app).get('/perf').expect(401);
+    const res = await request(testApp(T0_SEC, { authTokens: ['t0ken'] }).app)
+      .get('/perf')
+      .expect(401);
     expect(res.headers).toMatchObject(SECURITY_HEADERS);
   });
 });

@@ -10,7 +10,15 @@ import { T0_SEC } from '../helpers/test-app';
 /** A store whose backend has gone away: every call rejects the way RedisStore's do. */
 function unavailableStore(reason: string): Store {
   const fail = (): Promise<never> => Promise.reject(new StoreUnavailableError(reason));
-  return { maxHosts: 10, record: fail, recordBatch: fail, report: fail, hosts: fail, forget: fail, health: async () => ({ ok: false, reason }) };
+  return {
+    maxHosts: 10,
+    record: fail,
+    recordBatch: fail,
+    report: fail,
+    hosts: fail,
+    forget: fail,
+    health: async () => ({ ok: false, reason }),
+  };
 }
 
 describe('when the store is unavailable', () => {
@@ -18,7 +26,13 @@ describe('when the store is unavailable', () => {
 
   it.each([
     ['POST /perf/web-01', (app: Parameters<typeof request>[0]) => request(app).post('/perf/web-01').send({ cpuload: 1, memload: 2 })],
-    ['POST /perf', (app: Parameters<typeof request>[0]) => request(app).post('/perf').send([{ host: 'a', cpuload: 1, memload: 2 }])],
+    [
+      'POST /perf',
+      (app: Parameters<typeof request>[0]) =>
+        request(app)
+          .post('/perf')
+          .send([{ host: 'a', cpuload: 1, memload: 2 }]),
+    ],
     ['GET /perf/web-01/last_hour', (app: Parameters<typeof request>[0]) => request(app).get('/perf/web-01/last_hour')],
     ['GET /perf', (app: Parameters<typeof request>[0]) => request(app).get('/perf')],
     ['DELETE /perf/web-01', (app: Parameters<typeof request>[0]) => request(app).delete('/perf/web-01')],
@@ -33,7 +47,10 @@ describe('when the store is unavailable', () => {
 
   it('still rejects bad input with 400 before touching the store', async () => {
     const app = createApp({ clock: fakeClock(T0_SEC), store: unavailableStore(reason) });
-    await request(app).post('/perf/web-01').send({ cpuload: 101, memload: 2 }).expect(400, { error: 'cpuload must be a decimal number from 0 to 100, got 101' });
+    await request(app)
+      .post('/perf/web-01')
+      .send({ cpuload: 101, memload: 2 })
+      .expect(400, { error: 'cpuload must be a decimal number from 0 to 100, got 101' });
   });
 });
 
@@ -51,6 +68,8 @@ describe('GET /healthz with a store that reports its health', () => {
   });
 
   it('answers ok when the store is healthy', async () => {
-    await request(appWithHealth({ ok: true })).get('/healthz').expect(200, { status: 'ok' });
+    await request(appWithHealth({ ok: true }))
+      .get('/healthz')
+      .expect(200, { status: 'ok' });
   });
 });

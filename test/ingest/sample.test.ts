@@ -35,7 +35,10 @@ describe('parseLoad', () => {
     ['1e3', '"1e3"'],
     ['5%', '"5%"'],
   ])('rejects %p, showing it as %s', (raw, shown) => {
-    expect(errorOf(() => parseLoad(raw, 'memload'))).toEqual({ status: 400, message: `memload must be a decimal number from 0 to 100, got ${shown}` });
+    expect(errorOf(() => parseLoad(raw, 'memload'))).toEqual({
+      status: 400,
+      message: `memload must be a decimal number from 0 to 100, got ${shown}`,
+    });
   });
 
   it('names a missing field without a value', () => {
@@ -97,7 +100,10 @@ describe('parseTime', () => {
   it('rejects a time more than 60 s ahead, hinting at milliseconds', () => {
     const message = 'time is more than 60 s in the future; it must be epoch seconds (epoch milliseconds are too far in the future)';
     expect(errorOf(() => parseTime(NOW_SEC + 60.001, NOW_SEC))).toEqual({ status: 400, message: `${message}, got ${NOW_SEC + 60.001}` });
-    expect(errorOf(() => parseTime(String(NOW_SEC * 1000), NOW_SEC))).toEqual({ status: 400, message: `${message}, got "${NOW_SEC * 1000}"` });
+    expect(errorOf(() => parseTime(String(NOW_SEC * 1000), NOW_SEC))).toEqual({
+      status: 400,
+      message: `${message}, got "${NOW_SEC * 1000}"`,
+    });
   });
 
   it('accepts the first second of the oldest hour of the day window and rejects the second before it', () => {

@@ -9,7 +9,8 @@ const HOSTS = 20;
 /** One request on a connection of its own, so the cluster spreads them over the workers. */
 function send(baseUrl: string, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) };
+    const headers =
+      body === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) };
     const req = http.request(`${baseUrl}${path}`, { method, agent: false, headers }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -24,12 +25,15 @@ describe(`/metrics with SERVERTRACK_WORKERS=${WORKERS}`, () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    server = await startServerProcess({
-      SERVERTRACK_STORE: 'redis',
-      REDIS_URL: process.env.REDIS_TEST_URL ?? '',
-      REDIS_KEY_PREFIX: `cluster-metrics-${process.pid}:`,
-      SERVERTRACK_WORKERS: String(WORKERS),
-    }, { listeningLines: WORKERS });
+    server = await startServerProcess(
+      {
+        SERVERTRACK_STORE: 'redis',
+        REDIS_URL: process.env.REDIS_TEST_URL ?? '',
+        REDIS_KEY_PREFIX: `cluster-metrics-${process.pid}:`,
+        SERVERTRACK_WORKERS: String(WORKERS),
+      },
+      { listeningLines: WORKERS },
+    );
   });
 
   afterAll(async () => {

@@ -87,7 +87,12 @@ async function exitWithinGrace(primary: Primary): Promise<number | string> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`primary still running ${GRACE_SEC} s + ${EXIT_MARGIN_MS} ms after the signal:\n${JSON.stringify(primary.lines(), null, 1)}`)),
+      () =>
+        reject(
+          new Error(
+            `primary still running ${GRACE_SEC} s + ${EXIT_MARGIN_MS} ms after the signal:\n${JSON.stringify(primary.lines(), null, 1)}`,
+          ),
+        ),
       GRACE_SEC * 1000 + EXIT_MARGIN_MS,
     );
   });
@@ -134,7 +139,9 @@ describe('the cluster primary', () => {
       const socket = net.connect(port, '127.0.0.1');
       await new Promise((resolve) => socket.once('connect', resolve));
       socket.on('error', () => undefined); // cut at the end of the grace period
-      socket.write('POST /perf/web-01 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 19\r\n\r\ncpuload=1');
+      socket.write(
+        'POST /perf/web-01 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 19\r\n\r\ncpuload=1',
+      );
       await waitForLines(primary, 'request started', 1);
 
       primary.child.kill('SIGTERM');
@@ -198,7 +205,7 @@ describe('the cluster primary', () => {
       expect(count(primary, 'stopped')).toBe(3);
     });
 
-    it('stops gracefully when the whole process group gets it, the workers on the primary\'s word', async () => {
+    it("stops gracefully when the whole process group gets it, the workers on the primary's word", async () => {
       const primary = startPrimary({}, { ownProcessGroup: true });
       await waitForLines(primary, /^servertrack listening on/, 2);
 
@@ -206,7 +213,11 @@ describe('the cluster primary', () => {
 
       expect(await exitWithinGrace(primary)).toBe(0);
       // The workers leave it to the primary, which stops them with SIGTERM: none can exit first and be restarted.
-      const signals = (msg: string): (string | undefined)[] => primary.lines().filter((line) => line.msg === msg).map((line) => line.signal);
+      const signals = (msg: string): (string | undefined)[] =>
+        primary
+          .lines()
+          .filter((line) => line.msg === msg)
+          .map((line) => line.signal);
       expect(signals('stopping: workers finish their in-flight requests')).toEqual(['SIGHUP']);
       expect(signals('signal left to the primary, which stops the workers')).toEqual(['SIGHUP', 'SIGHUP']);
       expect(signals('stopping: finishing in-flight requests')).toEqual(['SIGTERM', 'SIGTERM']);

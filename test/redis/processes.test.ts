@@ -91,6 +91,11 @@ describe('SERVERTRACK_WORKERS=2 on Redis', () => {
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { msg: string; worker?: number });
     expect(messages.filter((m) => m.msg === 'servertrack primary started 2 workers')).toHaveLength(1);
-    expect(messages.filter((m) => m.msg.startsWith('servertrack listening on')).map((m) => m.worker).sort()).toEqual([1, 2]);
+    expect(
+      messages
+        .filter((m) => m.msg.startsWith('servertrack listening on'))
+        .map((m) => m.worker)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 });

@@ -126,8 +126,13 @@ describe('loadSnapshot', () => {
     it('names a checksum that does not match', () => {
       const bytes = Buffer.from(original);
       bytes[WEB_1_FIRST_SLOT_AT + 8 + 5] ^= 0x10; // a bit inside web-1's first cpuSum: a plausible number still
-      const stored = original.readUInt32LE(FILE_BYTES - 4).toString(16).padStart(8, '0');
-      const computed = crc32(bytes.subarray(0, FILE_BYTES - 4)).toString(16).padStart(8, '0');
+      const stored = original
+        .readUInt32LE(FILE_BYTES - 4)
+        .toString(16)
+        .padStart(8, '0');
+      const computed = crc32(bytes.subarray(0, FILE_BYTES - 4))
+        .toString(16)
+        .padStart(8, '0');
       expect(loadError(bytes)).toBe(`snapshot ${file}: corrupt: checksum 0x${stored} in the file, 0x${computed} computed`);
     });
 

@@ -71,7 +71,14 @@ describe('Snapshotter', () => {
       expect(await snapshotter(sampleStore()).stop()).toEqual({ hosts: 2, bytes: SAMPLE_STORE_BYTES, durationMs: expect.any(Number) });
       expect(readFileSync(file).length).toBe(SAMPLE_STORE_BYTES);
       expect(log.lines()).toEqual([
-        expect.objectContaining({ level: 30, path: file, hosts: 2, bytes: SAMPLE_STORE_BYTES, durationMs: expect.any(Number), msg: 'snapshot written' }),
+        expect.objectContaining({
+          level: 30,
+          path: file,
+          hosts: 2,
+          bytes: SAMPLE_STORE_BYTES,
+          durationMs: expect.any(Number),
+          msg: 'snapshot written',
+        }),
       ]);
     });
 

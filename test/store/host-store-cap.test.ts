@@ -185,9 +185,24 @@ describe('HostStore host cap', () => {
     const host = fc.constantFrom(...HOSTS);
     const ageSec = fc.oneof(fc.integer({ min: 0, max: 90 }), fc.integer({ min: 0, max: DAY_SEC }));
     const capOp: fc.Arbitrary<CapOp> = fc.oneof(
-      { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), stepSec: fc.oneof(fc.integer({ min: 0, max: 2 * SECONDS_PER_HOUR }), fc.integer({ min: DAY_SEC - SECONDS_PER_HOUR, max: DAY_SEC + SECONDS_PER_HOUR })) }) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('advance' as const),
+          stepSec: fc.oneof(
+            fc.integer({ min: 0, max: 2 * SECONDS_PER_HOUR }),
+            fc.integer({ min: DAY_SEC - SECONDS_PER_HOUR, max: DAY_SEC + SECONDS_PER_HOUR }),
+          ),
+        }),
+      },
       { weight: 3, arbitrary: fc.record({ kind: fc.constant('record' as const), host, ageSec }) },
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant('batch' as const), entries: fc.array(fc.record({ host, ageSec }), { minLength: 1, maxLength: 5 }) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('batch' as const),
+          entries: fc.array(fc.record({ host, ageSec }), { minLength: 1, maxLength: 5 }),
+        }),
+      },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget' as const), host }) },
       { weight: 1, arbitrary: fc.constant({ kind: 'hosts' as const }) },
     );
@@ -203,7 +218,10 @@ describe('HostStore host cap', () => {
 
       live(nowSec: number): string[] {
         const oldestSec = windowStart(LONGEST, nowSec);
-        return [...this.newestSec].filter(([, sec]) => sec >= oldestSec).map(([name]) => name).sort();
+        return [...this.newestSec]
+          .filter(([, sec]) => sec >= oldestSec)
+          .map(([name]) => name)
+          .sort();
       }
 
       write(batch: HostSample[], nowSec: number): 'recorded' | 'full' {

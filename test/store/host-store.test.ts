@@ -140,9 +140,7 @@ describe('HostStore', () => {
       expect(store.report('web-1', 'last_hour', clock())).toEqual(
         windowOf('last_hour', FIRST_SEC_AT_NOW.last_hour, single(MINUTE_SEC - 60, 25, 75)),
       );
-      expect(store.report('web-1', 'last_day', clock())).toEqual(
-        windowOf('last_day', FIRST_SEC_AT_NOW.last_day, single(HOUR_SEC, 25, 75)),
-      );
+      expect(store.report('web-1', 'last_day', clock())).toEqual(windowOf('last_day', FIRST_SEC_AT_NOW.last_day, single(HOUR_SEC, 25, 75)));
     });
 
     it('keeps a 5 min old sample out of last_minute but in last_hour and last_day', () => {
@@ -152,9 +150,7 @@ describe('HostStore', () => {
       expect(store.report('web-1', 'last_hour', clock())).toEqual(
         windowOf('last_hour', FIRST_SEC_AT_NOW.last_hour, single(MINUTE_SEC - 300, 25, 75)),
       );
-      expect(store.report('web-1', 'last_day', clock())).toEqual(
-        windowOf('last_day', FIRST_SEC_AT_NOW.last_day, single(HOUR_SEC, 25, 75)),
-      );
+      expect(store.report('web-1', 'last_day', clock())).toEqual(windowOf('last_day', FIRST_SEC_AT_NOW.last_day, single(HOUR_SEC, 25, 75)));
     });
 
     it('keeps a 3 h old sample only in last_day', () => {
@@ -292,11 +288,14 @@ describe('HostStore', () => {
   describe('recordBatch()', () => {
     it('records every entry, in order, exactly as record() would', () => {
       const { store, clock } = newStore();
-      store.recordBatch([
-        { host: 'web-1', sample: { timeSec: NOW_SEC, cpuLoad: 10, memLoad: 20 } },
-        { host: 'web-2', sample: { timeSec: NOW_SEC, cpuLoad: 70, memLoad: 80 } },
-        { host: 'web-1', sample: { timeSec: NOW_SEC, cpuLoad: 30, memLoad: 40 } },
-      ], clock());
+      store.recordBatch(
+        [
+          { host: 'web-1', sample: { timeSec: NOW_SEC, cpuLoad: 10, memLoad: 20 } },
+          { host: 'web-2', sample: { timeSec: NOW_SEC, cpuLoad: 70, memLoad: 80 } },
+          { host: 'web-1', sample: { timeSec: NOW_SEC, cpuLoad: 30, memLoad: 40 } },
+        ],
+        clock(),
+      );
       expect(store.report('web-1', 'last_minute', clock())?.at(-1)).toEqual({
         startSec: NOW_SEC,
         samples: 2,
@@ -354,9 +353,7 @@ describe('HostStore', () => {
       expect(store.report('web-1', 'last_minute', clock())).toEqual(
         windowOf('last_minute', FIRST_SEC_AT_NOW.last_minute, single(NOW_SEC, 30, 31)),
       );
-      expect(store.report('web-1', 'last_day', clock())).toEqual(
-        windowOf('last_day', FIRST_SEC_AT_NOW.last_day, single(HOUR_SEC, 30, 31)),
-      );
+      expect(store.report('web-1', 'last_day', clock())).toEqual(windowOf('last_day', FIRST_SEC_AT_NOW.last_day, single(HOUR_SEC, 30, 31)));
     });
   });
 

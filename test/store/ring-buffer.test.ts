@@ -33,12 +33,7 @@ describe('Ring', () => {
   describe('when nothing was added', () => {
     it('reads the whole window as empty intervals, oldest first', () => {
       const { ring, series } = newRing();
-      expect(ring.window(series, T0_SEC + 30)).toEqual([
-        empty(T0_SEC - 180),
-        empty(T0_SEC - 120),
-        empty(T0_SEC - 60),
-        empty(T0_SEC),
-      ]);
+      expect(ring.window(series, T0_SEC + 30)).toEqual([empty(T0_SEC - 180), empty(T0_SEC - 120), empty(T0_SEC - 60), empty(T0_SEC)]);
     });
 
     it('reads a full-size last_minute window of 60 empty seconds', () => {
@@ -134,12 +129,7 @@ describe('Ring', () => {
       const { ring, series } = newRing();
       for (let k = 0; k < 4; k++) ring.add(series, T0_SEC + 60 * k, 10 * k, 20);
       const laterSec = T0_SEC + 180 + 10 * 240 + 60;
-      expect(ring.window(series, laterSec)).toEqual([
-        empty(laterSec - 180),
-        empty(laterSec - 120),
-        empty(laterSec - 60),
-        empty(laterSec),
-      ]);
+      expect(ring.window(series, laterSec)).toEqual([empty(laterSec - 180), empty(laterSec - 120), empty(laterSec - 60), empty(laterSec)]);
     });
   });
 

@@ -44,7 +44,8 @@ export class BoundedCalls {
     if (err instanceof StoreUnavailableError) return err; // from a bounded call inside this one
     if (err instanceof ReplyError && !UNAVAILABLE_REPLIES.test((err as Error).message)) return err;
     const message = err instanceof Error ? err.message : String(err);
-    if (this.client.status !== 'ready' && this.connectionError !== undefined) return new StoreUnavailableError(`redis: ${this.connectionError}`);
+    if (this.client.status !== 'ready' && this.connectionError !== undefined)
+      return new StoreUnavailableError(`redis: ${this.connectionError}`);
     return new StoreUnavailableError(`redis: ${message}`);
   }
 }

@@ -128,7 +128,9 @@ export class RedisStore implements Store {
     const client = this.client;
     if (client instanceof Cluster) {
       await Promise.all([
-        ...entries.map(({ host, sample }) => client.servertrackRecord(...recordScriptKeys(hostKeys(this.prefix, host)), encodeSampleArgument(nowSec, sample), ALWAYS)),
+        ...entries.map(({ host, sample }) =>
+          client.servertrackRecord(...recordScriptKeys(hostKeys(this.prefix, host)), encodeSampleArgument(nowSec, sample), ALWAYS),
+        ),
         client.zadd(this.hostsKey, 'XX', 'GT', ...scores),
       ]);
       return;

@@ -28,7 +28,10 @@ type Op =
   | { kind: 'hosts' }
   | { kind: 'forget'; host: string };
 
-const load = fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100));
+const load = fc.oneof(
+  fc.double({ min: 0, max: 100, noNaN: true }),
+  fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100),
+);
 const age = fc.oneof(
   fc.integer({ min: 0, max: 120_000 }).map((ms) => ms / 1_000),
   fc.integer({ min: 0, max: 4_000 }),
@@ -40,12 +43,28 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('advance' as const),
-      stepSec: fc.oneof(fc.integer({ min: 0, max: 3_000 }).map((ms) => ms / 1_000), fc.integer({ min: 0, max: 7_200 }), fc.integer({ min: DAY_SEC - 3_600, max: 2 * DAY_SEC })),
+      stepSec: fc.oneof(
+        fc.integer({ min: 0, max: 3_000 }).map((ms) => ms / 1_000),
+        fc.integer({ min: 0, max: 7_200 }),
+        fc.integer({ min: DAY_SEC - 3_600, max: 2 * DAY_SEC }),
+      ),
     }),
   },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('record' as const), host: fc.constantFrom(...HOSTS), ageSec: age, cpuLoad: load, memLoad: load }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('record' as const),
+      host: fc.constantFrom(...HOSTS),
+      ageSec: age,
+      cpuLoad: load,
+      memLoad: load,
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('batch' as const), entries: fc.array(entry, { minLength: 1, maxLength: 8 }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('report' as const), host: fc.constantFrom(...HOSTS), mode: fc.constantFrom(...MODES) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('report' as const), host: fc.constantFrom(...HOSTS), mode: fc.constantFrom(...MODES) }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'hosts' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget' as const), host: fc.constantFrom(...HOSTS) }) },
 );
@@ -96,7 +115,10 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
                 break;
               }
               case 'batch': {
-                const entries: HostSample[] = o.entries.map((e) => ({ host: e.host, sample: sampleAt(e.ageSec, e.cpuLoad, e.memLoad, nowSec) }));
+                const entries: HostSample[] = o.entries.map((e) => ({
+                  host: e.host,
+                  sample: sampleAt(e.ageSec, e.cpuLoad, e.memLoad, nowSec),
+                }));
                 expect(await redis.recordBatch(entries, nowSec)).toBe(memory.recordBatch(entries, nowSec));
                 break;
               }
@@ -131,7 +153,10 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
 
     async function bothWithExpiredA(): Promise<{ memory: HostStore; redis: RedisStore; prefix: string }> {
       const both = stores(2);
-      for (const [host, timeSec] of [['a', BASE_SEC], ['b', BASE_SEC + 3_600]] as const) {
+      for (const [host, timeSec] of [
+        ['a', BASE_SEC],
+        ['b', BASE_SEC + 3_600],
+      ] as const) {
         expect(await both.redis.record(host, at(timeSec), timeSec)).toBe(both.memory.record(host, at(timeSec), timeSec));
       }
       return both;
@@ -190,7 +215,10 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
   describe('sums', () => {
     it('keep every bit: 1,000 samples of 0.1 average to what the in-memory store says', async () => {
       const { memory, redis } = stores();
-      const entries: HostSample[] = Array.from({ length: 1_000 }, (_, i) => ({ host: 'web-1', sample: { timeSec: BASE_SEC, cpuLoad: 0.1, memLoad: (i % 7) / 3 } }));
+      const entries: HostSample[] = Array.from({ length: 1_000 }, (_, i) => ({
+        host: 'web-1',
+        sample: { timeSec: BASE_SEC, cpuLoad: 0.1, memLoad: (i % 7) / 3 },
+      }));
       memory.recordBatch(entries, BASE_SEC);
       await redis.recordBatch(entries, BASE_SEC);
       const [fromRedis] = ((await redis.report('web-1', 'last_minute', BASE_SEC)) ?? []).slice(-1);
@@ -208,7 +236,11 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
       const keys = hostKeys(prefix, 'web-1');
       expect(keys).toEqual({
-        rings: { last_minute: `${prefix}{web-1}:last_minute`, last_hour: `${prefix}{web-1}:last_hour`, last_day: `${prefix}{web-1}:last_day` },
+        rings: {
+          last_minute: `${prefix}{web-1}:last_minute`,
+          last_hour: `${prefix}{web-1}:last_hour`,
+          last_day: `${prefix}{web-1}:last_day`,
+        },
         last: `${prefix}{web-1}:last`,
       });
       const names = [...Object.values(keys.rings), keys.last];
@@ -224,7 +256,9 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       const { redis, prefix } = stores();
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
       const keys = hostKeys(prefix, 'web-1');
-      const ttls = await Promise.all([keys.rings.last_minute, keys.rings.last_hour, keys.rings.last_day, keys.last].map((key) => client.ttl(key)));
+      const ttls = await Promise.all(
+        [keys.rings.last_minute, keys.rings.last_hour, keys.rings.last_day, keys.last].map((key) => client.ttl(key)),
+      );
       expect(ttls).toEqual([60, 3_600, DAY_SEC, DAY_SEC]);
     });
 
@@ -239,7 +273,10 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
 
   describe('shared by several processes (stores on one key prefix)', () => {
     function sharing(count: number, maxHosts: number, prefix = uniquePrefix()): RedisStore[] {
-      return Array.from({ length: count }, () => new RedisStore({ client, keyPrefix: prefix, maxHosts, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS }));
+      return Array.from(
+        { length: count },
+        () => new RedisStore({ client, keyPrefix: prefix, maxHosts, commandTimeoutMs: TEST_COMMAND_TIMEOUT_MS }),
+      );
     }
 
     const sample = { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 };
