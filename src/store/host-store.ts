@@ -93,7 +93,7 @@ export class HostStore implements Store {
   }
 
   /** Distinct hosts among `entries` that this store does not hold: the places they would take. */
-  newHostCount(entries: readonly HostSample[]): number {
+  private newHostCount(entries: readonly HostSample[]): number {
     const fresh = new Set<string>();
     for (let i = 0; i < entries.length; i++) {
       if (!this.entries.has(entries[i].host)) fresh.add(entries[i].host);

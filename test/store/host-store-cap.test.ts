@@ -165,11 +165,16 @@ describe('HostStore host cap', () => {
     });
   });
 
-  describe('newHostCount()', () => {
-    it('counts distinct hosts the store does not hold', () => {
-      const store = fullStore(2);
-      expect(store.newHostCount([entry('h1'), entry('n1'), entry('n1'), entry('n2')])).toBe(2);
-      expect(store.newHostCount([])).toBe(0);
+  describe('a batch that repeats hosts', () => {
+    it('takes one place per distinct host it does not hold', () => {
+      const batch = [entry('h1'), entry('n1'), entry('n1'), entry('n2')];
+      const roomForOne = new HostStore({ maxHosts: 2 });
+      expect(roomForOne.record('h1', sampleAt(NOW_SEC), NOW_SEC)).toBe('recorded');
+      expect(roomForOne.recordBatch(batch, NOW_SEC)).toBe('full');
+      const roomForTwo = new HostStore({ maxHosts: 3 });
+      expect(roomForTwo.record('h1', sampleAt(NOW_SEC), NOW_SEC)).toBe('recorded');
+      expect(roomForTwo.recordBatch(batch, NOW_SEC)).toBe('recorded');
+      expect(hostNames(roomForTwo)).toEqual(['h1', 'n1', 'n2']);
     });
   });
 
