@@ -1,15 +1,5 @@
-import { HttpError } from '../../src/http/errors';
 import { parseFill, parseMode } from '../../src/http/validate';
-
-function errorOf(run: () => unknown): { status: number; message: string } {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof HttpError) return { status: err.status, message: err.message };
-    throw err;
-  }
-  throw new Error('expected an HttpError');
-}
+import { errorOf } from '../helpers/input-error';
 
 describe('parseMode', () => {
   it.each(['last_minute', 'last_hour', 'last_day'])('accepts %s', (mode) => {

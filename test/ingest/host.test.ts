@@ -1,16 +1,5 @@
-import { InvalidInputError } from '../../src/ingest/invalid-input';
 import { parseHost } from '../../src/ingest/host';
-
-// http/errors.ts answers every InvalidInputError with 400 and its message.
-function errorOf(run: () => unknown): { status: number; message: string } {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof InvalidInputError) return { status: 400, message: err.message };
-    throw err;
-  }
-  throw new Error('expected an InvalidInputError');
-}
+import { errorOf } from '../helpers/input-error';
 
 describe('parseHost', () => {
   it.each([

@@ -1,18 +1,7 @@
-import { InvalidInputError } from '../../src/ingest/invalid-input';
 import { parseIsoSeconds, parseLoad, parseTime } from '../../src/ingest/sample';
+import { errorOf } from '../helpers/input-error';
 
 const NOW_SEC = Date.UTC(2026, 10, 27, 14, 5, 30) / 1000;
-
-// http/errors.ts answers every InvalidInputError with 400 and its message.
-function errorOf(run: () => unknown): { status: number; message: string } {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof InvalidInputError) return { status: 400, message: err.message };
-    throw err;
-  }
-  throw new Error('expected an InvalidInputError');
-}
 
 describe('parseLoad', () => {
   it('accepts JSON numbers at both ends of the range', () => {
