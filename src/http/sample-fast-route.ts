@@ -12,7 +12,7 @@
  * the same body parser and the same handler, so no answer depends on the way a request took.
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
-import { DOT, MINUS, SLASH, UNDERSCORE, isAlphanumeric } from '../ingest/char-codes';
+import { SLASH, isHostCharacter } from '../ingest/char-codes';
 
 const SAMPLE_PATH_PREFIX = '/perf/';
 
@@ -24,7 +24,7 @@ export function plainSampleHost(url: string): string | undefined {
   if (end <= SAMPLE_PATH_PREFIX.length) return undefined;
   for (let i = SAMPLE_PATH_PREFIX.length; i < end; i++) {
     const code = url.charCodeAt(i);
-    if (!isAlphanumeric(code) && code !== DOT && code !== MINUS && code !== UNDERSCORE) return undefined;
+    if (!isHostCharacter(code)) return undefined;
   }
   return url.slice(SAMPLE_PATH_PREFIX.length, end);
 }

@@ -25,3 +25,8 @@ export function isDigit(code: number): boolean {
 export function isAlphanumeric(code: number): boolean {
   return (code >= LOWER_A && code <= LOWER_Z) || (code >= UPPER_A && code <= UPPER_Z) || isDigit(code);
 }
+
+/** A character a host name may hold: letters, digits, '.', '-' and '_' (ingest/host.ts has the other rules). */
+export function isHostCharacter(code: number): boolean {
+  return isAlphanumeric(code) || code === DOT || code === MINUS || code === UNDERSCORE;
+}

@@ -2,7 +2,7 @@
  * A host name off the wire (a path segment or a bulk entry's `host`), checked one character
  * code at a time: no regular expression on the hot path.
  */
-import { DOT, MINUS, UNDERSCORE, isAlphanumeric } from './char-codes';
+import { DOT, isAlphanumeric, isHostCharacter } from './char-codes';
 import { InvalidInputError } from './invalid-input';
 import { showValue } from './show-value';
 
@@ -22,7 +22,7 @@ export function parseHost(raw: unknown): string {
   for (let i = 1; i < raw.length; i++) {
     const code = raw.charCodeAt(i);
     if (code === DOT && previous === DOT) throw invalid("host must not contain an empty label ('..')", raw);
-    if (!isAlphanumeric(code) && code !== DOT && code !== MINUS && code !== UNDERSCORE) {
+    if (!isHostCharacter(code)) {
       throw invalid(HOST_CHARACTERS, raw);
     }
     previous = code;

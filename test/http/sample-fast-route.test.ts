@@ -51,15 +51,4 @@ describe('POST /perf/:host, the fast route and the router', () => {
       await request(app).get('/perf').expect(200, []);
     });
   });
-
-  describe('when the body is neither a form nor JSON', () => {
-    it('answers 415 naming both types', async () => {
-      const { app } = testApp();
-      await request(app)
-        .post('/perf/web-01')
-        .set('Content-Type', 'text/plain')
-        .send('cpuload=1&memload=2')
-        .expect(415, { error: 'Content-Type must be application/x-www-form-urlencoded or application/json' });
-    });
-  });
 });
