@@ -219,7 +219,11 @@ describe('the cluster primary', () => {
           .filter((line) => line.msg === msg)
           .map((line) => line.signal);
       expect(signals('stopping: workers finish their in-flight requests')).toEqual(['SIGHUP']);
-      expect(signals('signal left to the primary, which stops the workers')).toEqual(['SIGHUP', 'SIGHUP']);
+      // A worker logs that it leaves the SIGHUP to the primary, unless the primary's SIGTERM
+      // reached its event loop first (node handles pending signals in no set order).
+      const leftToPrimary = signals('signal left to the primary, which stops the workers');
+      expect(leftToPrimary.length).toBeLessThanOrEqual(2);
+      expect(leftToPrimary.filter((signal) => signal !== 'SIGHUP')).toEqual([]);
       expect(signals('stopping: finishing in-flight requests')).toEqual(['SIGTERM', 'SIGTERM']);
       expect(count(primary, 'worker exited; starting a new one')).toBe(0);
       expect(count(primary, 'stopped')).toBe(3);
