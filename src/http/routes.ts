@@ -15,6 +15,7 @@ import { allowQuery, queryCheck } from './query-params';
 import { parseHost } from '../ingest/host';
 import { isFields, parseSample } from '../ingest/sample';
 import { fastSampleRoute } from './sample-fast-route';
+import { leanFormBody } from './form-body';
 import { parseFill, parseMode } from './validate';
 import { toWireHosts, toWireIntervals } from './wire';
 
@@ -56,7 +57,10 @@ function sampleFields(req: Request): Record<string, unknown> {
 function sampleBodyParser(): RequestHandler {
   // Each parser is told its type matches: the check below has made it already.
   const typeChecked = (): boolean => true;
-  const parseForm = bodyParser.urlencoded({ extended: false, limit: SAMPLE_BODY_LIMIT_BYTES, type: typeChecked });
+  const parseForm = leanFormBody(
+    SAMPLE_BODY_LIMIT_BYTES,
+    bodyParser.urlencoded({ extended: false, limit: SAMPLE_BODY_LIMIT_BYTES, type: typeChecked }),
+  );
   const parseJson = bodyParser.json({ limit: SAMPLE_BODY_LIMIT_BYTES, type: typeChecked });
   return (req: Request, res: Response, next: NextFunction): void => {
     // Exactly as agents, curl -d and JSON clients send it, the header needs no parsing.

@@ -22,8 +22,12 @@ export function isDigit(code: number): boolean {
   return code >= ZERO && code <= NINE;
 }
 
+export function isLetter(code: number): boolean {
+  return (code >= LOWER_A && code <= LOWER_Z) || (code >= UPPER_A && code <= UPPER_Z);
+}
+
 export function isAlphanumeric(code: number): boolean {
-  return (code >= LOWER_A && code <= LOWER_Z) || (code >= UPPER_A && code <= UPPER_Z) || isDigit(code);
+  return isLetter(code) || isDigit(code);
 }
 
 /** A character a host name may hold: letters, digits, '.', '-' and '_' (ingest/host.ts has the other rules). */
