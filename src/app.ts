@@ -16,6 +16,7 @@ import { openApiHandler } from './http/openapi';
 import { allowQuery } from './http/query-params';
 import { perfRoutes } from './http/routes';
 import { Logger, silentLogger } from './logger';
+import { DEFAULT_STALE_AFTER_SEC } from './fleet/status';
 import { HostStore } from './store/host-store';
 import { Store } from './store/store';
 import { Clock, systemClock } from './store/time';
@@ -63,7 +64,8 @@ export function createApp(options: AppOptions = {}): Express {
     metrics?.countHostLimitRejection();
     warnHostLimit(nowSec);
   };
-  const perf = perfRoutes({ store, clock, bulkLimits: options.bulkLimits, onHostLimit });
+  const staleAfterSec = options.staleAfterSec ?? DEFAULT_STALE_AFTER_SEC;
+  const perf = perfRoutes({ store, clock, staleAfterSec, bulkLimits: options.bulkLimits, onHostLimit });
   // The request sent most, a sample POST, goes no further than this: every layer above is one
   // it needs, every route below one it would only be matched against (sample-fast-route.ts).
   app.use(perf.fastSampleRoute);
