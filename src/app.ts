@@ -15,6 +15,7 @@ import { hostLimitWarnings } from './http/host-cap';
 import { openApiHandler } from './http/openapi';
 import { allowQuery } from './http/query-params';
 import { perfRoutes } from './http/routes';
+import { responseCompression } from './http/response-compression';
 import { Logger, silentLogger } from './logger';
 import { DEFAULT_STALE_AFTER_SEC } from './fleet/status';
 import { HostStore } from './store/host-store';
@@ -69,6 +70,7 @@ export function createApp(options: AppOptions = {}): Express {
   // The request sent most, a sample POST, goes no further than this: every layer above is one
   // it needs, every route below one it would only be matched against (sample-fast-route.ts).
   app.use(perf.fastSampleRoute);
+  app.use(responseCompression());
 
   app
     .route('/healthz')

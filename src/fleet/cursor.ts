@@ -32,11 +32,11 @@ export function decodeCursor(raw: unknown, query: string): Ranked {
     throw new InvalidInputError(`cursor must be the value of a Link header's cursor, unchanged, got ${showValue(raw)}`);
   }
   const [, identity, key, host] = parts as unknown[];
-  if (identity !== query) {
-    throw new InvalidInputError(`cursor belongs to another query: keep sort, window, status and match as they were, got ${showValue(raw)}`);
-  }
   if (!(key === null || (typeof key === 'number' && Number.isFinite(key))) || typeof host !== 'string') {
     throw new InvalidInputError(`cursor must be the value of a Link header's cursor, unchanged, got ${showValue(raw)}`);
+  }
+  if (identity !== query) {
+    throw new InvalidInputError(`cursor belongs to another query: keep sort, window, status and match as they were, got ${showValue(raw)}`);
   }
   return { key, host };
 }

@@ -72,14 +72,18 @@ export class PageSelector<T extends Ranked> {
     private readonly after: Ranked | undefined,
   ) {}
 
-  /** Whether `candidate` would enter the page as things stand, so a caller can skip building it. */
+  /** Whether `candidate` comes after the cursor: only those are offered, kept or skipped. */
+  follows(candidate: Ranked): boolean {
+    return this.after === undefined || compareRanked(candidate, this.after, this.order) > 0;
+  }
+
+  /** Whether a host that follows the cursor would enter the page as things stand, so a caller can skip building it. */
   wouldKeep(candidate: Ranked): boolean {
-    if (this.after !== undefined && compareRanked(candidate, this.after, this.order) <= 0) return false;
     return this.heap.length < this.limit || compareRanked(candidate, this.heap[0], this.order) < 0;
   }
 
+  /** Takes a host that follows the cursor. */
   offer(candidate: T): void {
-    if (this.after !== undefined && compareRanked(candidate, this.after, this.order) <= 0) return;
     this.following++;
     if (this.heap.length < this.limit) {
       this.heap.push(candidate);

@@ -84,6 +84,7 @@ export function listHosts({ store, clock, staleAfterSec }: ListingDeps): Request
       let totals = keyNeedsWindow && ring !== undefined && layout !== undefined ? windowTotals(ring, layout) : undefined;
       probe.host = host;
       probe.key = sortKey(order, newest, totals);
+      if (!selector.follows(probe)) return;
       if (!selector.wouldKeep(probe)) {
         selector.skip();
         return;
