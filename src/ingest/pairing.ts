@@ -72,54 +72,85 @@ export class HalfPairer {
     return this.heldCount;
   }
 
-  /** Pairs `halves` (in request order) with each other and with those pending. */
+  /**
+   * Pairs `halves` (in request order) with each other and with those pending. Each host's
+   * list is taken out of `pending` while the request is worked through and put back at the
+   * most recently touched end: one Map delete and one set per host, not per half.
+   */
   pair(halves: readonly LoadHalf[], nowSec: number): Pairing {
     this.expire(nowSec);
     const samples: HostSample[] = [];
-    const added: HeldHalf[] = [];
     const taken: HeldHalf[] = [];
+    const lists = new Map<string, HeldHalf[]>();
     for (const half of halves) {
-      const list = this.touch(half.host, nowSec);
-      const partner = list.findIndex((held) => held.kind !== half.kind && pairs(held, half));
+      let list = lists.get(half.host);
+      if (list === undefined) {
+        list = this.takeList(half.host, nowSec);
+        lists.set(half.host, list);
+      }
+      let partner = -1;
+      let twin = -1;
+      for (let i = 0; i < list.length; i++) {
+        if (!pairs(list[i], half)) continue;
+        if (list[i].kind !== half.kind) {
+          partner = i;
+          break;
+        }
+        twin = i;
+      }
       if (partner >= 0) {
-        const [held] = this.remove(list, partner);
-        taken.push(held);
+        const held = list.splice(partner, 1)[0];
+        if (held.holdUntilSec > 0) taken.push(held);
         samples.push(sampleOf(half, held));
         continue;
       }
-      const twin = list.findIndex((held) => held.kind === half.kind && pairs(held, half));
-      if (twin >= 0) taken.push(...this.remove(list, twin));
-      const held = { ...half, holdUntilSec: nowSec + Math.max(MIN_HOLD_SEC, HOLD_INTERVALS * half.intervalSec) };
-      list.push(held);
-      added.push(held);
-      this.heldCount++;
-      if (list.length > MAX_HELD_PER_HOST) this.drop(this.remove(list, 0));
+      if (twin >= 0) {
+        const replaced = list.splice(twin, 1)[0];
+        if (replaced.holdUntilSec > 0) taken.push(replaced);
+      }
+      // holdUntilSec 0: new in this request, not pending yet (set below if it stays).
+      list.push({
+        host: half.host,
+        kind: half.kind,
+        timeSec: half.timeSec,
+        load: half.load,
+        intervalSec: half.intervalSec,
+        holdUntilSec: 0,
+      });
     }
-    for (const half of halves) {
-      if (this.pending.get(half.host)?.length === 0) this.pending.delete(half.host);
+    const added: HeldHalf[] = [];
+    for (const [host, list] of lists) {
+      for (const held of list) {
+        if (held.holdUntilSec > 0) continue;
+        held.holdUntilSec = nowSec + Math.max(MIN_HOLD_SEC, HOLD_INTERVALS * held.intervalSec);
+        added.push(held);
+      }
+      this.putList(host, list);
     }
     this.evictOverCap();
     return { samples, undo: () => this.undo(added, taken, nowSec) };
   }
 
-  /** The host's list, moved to the most recently touched end, without its expired halves. */
-  private touch(host: string, nowSec: number): HeldHalf[] {
-    const list = this.pending.get(host) ?? [];
+  /** The host's pending halves, out of `pending` (and out of `held` until putList), without the expired ones (dropped and counted). */
+  private takeList(host: string, nowSec: number): HeldHalf[] {
+    const list = this.pending.get(host);
+    if (list === undefined) return [];
     this.pending.delete(host);
+    this.heldCount -= list.length;
+    const live = list.filter((held) => held.holdUntilSec >= nowSec);
+    this.droppedTotal += list.length - live.length;
+    return live;
+  }
+
+  /** Puts a host's halves back, as the most recently touched host, keeping its newest MAX_HELD_PER_HOST. */
+  private putList(host: string, list: HeldHalf[]): void {
+    const pendingBefore = this.pending.get(host)?.length ?? 0;
+    this.pending.delete(host);
+    this.heldCount -= pendingBefore;
+    if (list.length > MAX_HELD_PER_HOST) this.droppedTotal += list.splice(0, list.length - MAX_HELD_PER_HOST).length;
+    if (list.length === 0) return;
     this.pending.set(host, list);
-    for (let i = list.length - 1; i >= 0; i--) {
-      if (list[i].holdUntilSec < nowSec) this.drop(this.remove(list, i));
-    }
-    return list;
-  }
-
-  private remove(list: HeldHalf[], index: number): HeldHalf[] {
-    this.heldCount--;
-    return list.splice(index, 1);
-  }
-
-  private drop(halves: HeldHalf[]): void {
-    this.droppedTotal += halves.length;
+    this.heldCount += list.length;
   }
 
   /** Drops hosts from the least recently touched end while all their halves have expired. */
@@ -127,7 +158,7 @@ export class HalfPairer {
     for (const [host, list] of this.pending) {
       if (list.some((held) => held.holdUntilSec >= nowSec)) return;
       this.heldCount -= list.length;
-      this.drop(list);
+      this.droppedTotal += list.length;
       this.pending.delete(host);
     }
   }
@@ -136,7 +167,7 @@ export class HalfPairer {
     for (const [host, list] of this.pending) {
       if (this.pending.size <= this.maxHosts) return;
       this.heldCount -= list.length;
-      this.drop(list);
+      this.droppedTotal += list.length;
       this.pending.delete(host);
     }
   }
@@ -145,15 +176,16 @@ export class HalfPairer {
     for (const held of added) {
       const list = this.pending.get(held.host);
       const at = list?.indexOf(held) ?? -1;
-      if (list !== undefined && at >= 0) {
-        this.remove(list, at);
-        if (list.length === 0) this.pending.delete(held.host);
-      }
+      if (list === undefined || at < 0) continue;
+      list.splice(at, 1);
+      this.heldCount--;
+      if (list.length === 0) this.pending.delete(held.host);
     }
     for (const held of taken) {
       if (held.holdUntilSec < nowSec) continue;
-      this.touch(held.host, nowSec).push(held);
-      this.heldCount++;
+      const list = this.takeList(held.host, nowSec);
+      list.push(held);
+      this.putList(held.host, list);
     }
     this.evictOverCap();
   }

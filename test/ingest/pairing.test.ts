@@ -60,6 +60,16 @@ describe('HalfPairer', () => {
       expect(pairer.held).toBe(0);
     });
 
+    it('keeps count of what stays held when one of several held halves pairs', () => {
+      const pairer = new HalfPairer(10);
+      pairer.pair([cpu('a', NOW_SEC - 1, 1), cpu('a', NOW_SEC, 2)], NOW_SEC);
+      expect(pairer.pair([mem('a', NOW_SEC - 1, 3), cpu('b', NOW_SEC, 4)], NOW_SEC).samples).toEqual([
+        { host: 'a', sample: { timeSec: NOW_SEC - 1, cpuLoad: 1, memLoad: 3 } },
+      ]);
+      expect(pairer.held).toBe(2);
+      expect(pairer.droppedTotal).toBe(0);
+    });
+
     it('pairs every read of a steady stream split anywhere, leaving nothing held', () => {
       const pairer = new HalfPairer(10);
       const stream = Array.from({ length: 50 }, (_, i) => [cpu('a', NOW_SEC + i, i, 1), mem('a', NOW_SEC + i + 0.002, 100 - i, 1)]).flat();
