@@ -5,7 +5,6 @@
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { accessLog } from './http/access-log';
 import { PROTECTED_PATHS, ScopedTokens, bearerAuth, hasTokens } from './http/auth';
-import { BulkLimits } from './http/bulk';
 import { corsPolicy } from './http/cors';
 import { dashboardRouter } from './http/dashboard';
 import { errorHandler, methodNotAllowed } from './http/errors';
@@ -16,6 +15,11 @@ import { openApiHandler } from './http/openapi';
 import { allowQuery } from './http/query-params';
 import { perfRoutes } from './http/routes';
 import { responseCompression } from './http/response-compression';
+import { collectdRoutes } from './http/collectd';
+import { influxRoutes } from './http/influx';
+import { BulkLimits, DEFAULT_BULK_LIMITS } from './http/bulk';
+import { agentStats } from './ingest/agent-batch';
+import { HalfPairer } from './ingest/pairing';
 import { Logger, silentLogger } from './logger';
 import { DEFAULT_STALE_AFTER_SEC } from './fleet/status';
 import { HostStore } from './store/host-store';
@@ -99,6 +103,15 @@ export function createApp(options: AppOptions = {}): Express {
     .get(allowQuery(), openApiHandler())
     .all(methodNotAllowed(['GET', 'HEAD']));
 
+  // Telegraf and collectd: each format pairs its own halves (ingest/pairing.ts), up to one host's worth per host the store may hold.
+  const logError = (err: unknown): void => logger.error({ err }, 'request failed');
+  const limits = options.bulkLimits ?? DEFAULT_BULK_LIMITS;
+  const lineProtocol = { stats: agentStats('line_protocol'), pairer: new HalfPairer(store.maxHosts) };
+  const collectd = { stats: agentStats('collectd'), pairer: new HalfPairer(store.maxHosts) };
+  metrics?.watchAgents([lineProtocol, collectd]);
+  app.use(influxRoutes({ store, clock, limits, tokens, onHostLimit, logError, ...lineProtocol }));
+  app.use(collectdRoutes({ store, clock, limits, tokens, onHostLimit, ...collectd }));
+
   app.use(perf.router);
   // After the API, so /perf requests never touch the file system looking for a page.
   app.use(dashboardRouter());
@@ -106,6 +119,6 @@ export function createApp(options: AppOptions = {}): Express {
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
   });
-  app.use(errorHandler((err) => logger.error({ err }, 'request failed')));
+  app.use(errorHandler(logError));
   return app;
 }

@@ -143,3 +143,61 @@ export function bearerAuth(tokens: ScopedTokens): RequestHandler {
     next(authFailure(req.headers.authorization, grantsOf, req.method));
   };
 }
+
+/*
+ * The agent routes (InfluxDB's /write, collectd's /collectd) take a token the way those
+ * agents can send one: InfluxDB 2.x clients `Token <t>`, Telegraf's http outputs and anyone
+ * `Bearer <t>`, InfluxDB 1.x clients and collectd's write_http a user and password (Basic:
+ * the password is the token, the user is not read) or, 1.x only, `?p=<t>`. The scopes are the
+ * ones above: recording needs ingest.
+ */
+export type AgentScheme = 'Token' | 'Bearer' | 'Basic';
+
+const AGENT_CHALLENGE = `${CHALLENGE}, Basic realm="servertrack"`;
+const AGENT_INVALID_TOKEN_CHALLENGE = `${INVALID_TOKEN_CHALLENGE}, Basic realm="servertrack"`;
+
+/** The token `authorization` presents in one of `schemes`, or why it presents none. */
+function agentToken(authorization: string, schemes: readonly AgentScheme[]): { token: string } | { problem: string } {
+  const space = authorization.indexOf(' ');
+  const scheme = schemes.find((s) => s.toLowerCase() === (space === -1 ? authorization : authorization.slice(0, space)).toLowerCase());
+  if (scheme === undefined) return { problem: `Authorization must use ${schemes.join(', ')}` };
+  const credentials = space === -1 ? '' : authorization.slice(space + 1).trim();
+  if (scheme !== 'Basic') return credentials === '' ? { problem: `Authorization: ${scheme} carries no token` } : { token: credentials };
+  const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1 || colon === decoded.length - 1)
+    return { problem: 'Authorization: Basic must carry user:token (the token as the password)' };
+  return { token: decoded.slice(colon + 1) };
+}
+
+export interface AgentAuthOptions {
+  schemes: readonly AgentScheme[];
+  /** A query parameter that may carry the token instead (InfluxDB 1.x: p). */
+  queryParam?: string;
+}
+
+/** Middleware admitting only agent requests whose token's scope covers their method. */
+export function agentAuth(tokens: ScopedTokens, { schemes, queryParam }: AgentAuthOptions): RequestHandler {
+  if (!hasTokens(tokens)) throw new Error('agentAuth needs at least one token');
+  const grantsOf = tokenMatcher(tokens);
+  const forms = [...schemes.map((s) => `${s} <token>`), ...(queryParam === undefined ? [] : [`?${queryParam}=<token>`])].join(', ');
+  return (req, _res, next) => {
+    const authorization = req.headers.authorization;
+    const fromQuery = queryParam !== undefined && req.url.includes('?') ? req.query[queryParam] : undefined;
+    let token: string;
+    if (authorization !== undefined && authorization !== '') {
+      const presented = agentToken(authorization, schemes);
+      if ('problem' in presented) return next(refuse(presented.problem, AGENT_CHALLENGE));
+      token = presented.token;
+    } else if (typeof fromQuery === 'string' && fromQuery !== '') {
+      token = fromQuery;
+    } else {
+      return next(refuse(`a token is required: ${forms}`, AGENT_CHALLENGE));
+    }
+    const granted = grantsOf(token);
+    if (granted === 0) return next(refuse('token is not valid', AGENT_INVALID_TOKEN_CHALLENGE));
+    const needed = scopeNeeded(req.method);
+    if ((granted & needed) === 0) return next(forbid(needed, req.method));
+    next();
+  };
+}

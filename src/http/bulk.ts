@@ -3,7 +3,6 @@
  * validated entries is ingest/bulk.ts's; the store is called once, after every entry has
  * passed, so a rejected batch changes nothing.
  */
-import bodyParser from 'body-parser';
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { RawEntries, ndjsonEntries, parseEntries } from '../ingest/bulk';
 import { countSamples } from '../metrics/request-metrics';
@@ -12,6 +11,7 @@ import { Clock } from '../store/time';
 import { HttpError } from './errors';
 import { hasBody, whenDone } from './handler-kit';
 import { HostLimitListener, batchOverHostLimit } from './host-cap';
+import { jsonBody, textBody } from './request-body';
 
 export interface BulkLimits {
   maxSamples: number; // entries per request
@@ -53,8 +53,8 @@ interface BulkDeps {
 /** Body parsers and handler for POST /perf. */
 export function bulkIngest({ store, clock, limits, onHostLimit }: BulkDeps): RequestHandler[] {
   return [
-    bodyParser.json({ type: JSON_TYPE, limit: limits.maxBytes }),
-    bodyParser.text({ type: NDJSON_TYPE, limit: limits.maxBytes }),
+    jsonBody(JSON_TYPE, limits.maxBytes),
+    textBody(NDJSON_TYPE, limits.maxBytes),
     (req: Request, res: Response, next: NextFunction) => {
       const nowSec = clock();
       const raw = rawEntries(req, limits);

@@ -4,6 +4,7 @@
  */
 import zlib from 'node:zlib';
 import { NextFunction, Request, RequestHandler, Response } from 'express';
+import { TooManyEntriesError } from '../ingest/agent-batch';
 import { ErrorDetail, InvalidInputError } from '../ingest/invalid-input';
 import { StoreUnavailableError } from '../store/store-errors';
 
@@ -65,8 +66,9 @@ function fromStoreError(err: unknown): HttpError | undefined {
   return new HttpError(503, 'store unavailable', { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
 }
 
-/** Input a parser of ingest/ rejected: a 400 with its message, and the rejected entries of a bulk request. */
+/** Input a parser of ingest/ rejected: a 400 with its message, and the rejected entries of a bulk request; 413 past an entry limit. */
 function fromInvalidInput(err: unknown): HttpError | undefined {
+  if (err instanceof TooManyEntriesError) return new HttpError(413, err.message);
   if (!(err instanceof InvalidInputError)) return undefined;
   return new HttpError(400, err.message, {}, err.details);
 }
@@ -112,7 +114,13 @@ export function methodNotAllowed(allowed: string[]): RequestHandler {
   };
 }
 
-type ErrorLogger = (err: unknown) => void;
+/** What a client is told of `err`; undefined for a bug (a plain 500, logged). Shared by every error renderer. */
+export function toHttpError(err: unknown, req: Request): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  return fromInvalidInput(err) ?? fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError, req);
+}
+
+export type ErrorLogger = (err: unknown) => void;
 
 /** The single error middleware; anything unexpected becomes a plain 500, logged once. */
 export function errorHandler(logError: ErrorLogger) {
@@ -124,8 +132,7 @@ export function errorHandler(logError: ErrorLogger) {
       res.destroy();
       return;
     }
-    const httpError =
-      err instanceof HttpError ? err : (fromInvalidInput(err) ?? fromStoreError(err) ?? fromLibraryError((err ?? {}) as ExposedError, req));
+    const httpError = toHttpError(err, req);
     if (httpError === undefined) {
       logError(err);
       res.status(500).json({ error: 'internal error' });

@@ -7,14 +7,12 @@
 import { HostSample } from '../store/store';
 import { parseHost } from './host';
 import { ErrorDetail, InvalidInputError } from './invalid-input';
+import { forEachLine } from './lines';
 import { isFields, parseSample } from './sample';
 import { showValue } from './show-value';
 
 /** Rejected entries listed in the error; the message still counts all of them. */
 const MAX_ERROR_DETAILS = 20;
-
-const LINE_FEED = '\n';
-const CARRIAGE_RETURN = 13;
 
 /** Entries as parsed, before validation; `lines[i]` is the wire index of `values[i]` (NDJSON). */
 export interface RawEntries {
@@ -33,18 +31,11 @@ const MALFORMED_LINE = Symbol('malformed line');
 export function ndjsonEntries(text: string, maxEntries: number): RawEntries {
   const values: unknown[] = [];
   const lines: number[] = [];
-  let lineStart = 0;
-  for (let line = 0; lineStart <= text.length; line++) {
-    let lineEnd = text.indexOf(LINE_FEED, lineStart);
-    if (lineEnd < 0) lineEnd = text.length;
-    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === CARRIAGE_RETURN ? lineEnd - 1 : lineEnd;
-    if (contentEnd > lineStart) {
-      values.push(parseLine(text.slice(lineStart, contentEnd)));
-      lines.push(line);
-      if (values.length > maxEntries) break;
-    }
-    lineStart = lineEnd + 1;
-  }
+  forEachLine(text, (start, end, line) => {
+    values.push(parseLine(text.slice(start, end)));
+    lines.push(line);
+    return values.length <= maxEntries;
+  });
   return { values, lines };
 }
 

@@ -76,16 +76,29 @@ export function parseTime(raw: unknown, nowSec: number): number {
   if (Array.isArray(raw)) throw invalid('time must be sent once', raw);
   const sec = typeof raw === 'number' ? raw : typeof raw === 'string' ? timeFromString(raw) : NaN;
   if (!Number.isFinite(sec)) throw invalid(BAD_TIME, raw);
-  if (sec > nowSec + MAX_FUTURE_SECONDS) {
+  const problem = timeWindowProblem(sec, nowSec);
+  if (problem === 'future') {
     throw invalid(
       `time is more than ${MAX_FUTURE_SECONDS} s in the future; it must be epoch seconds (epoch milliseconds are too far in the future)`,
       raw,
     );
   }
-  if (bucketStart(sec, LONGEST.bucketSeconds) < windowStart(LONGEST, nowSec)) {
-    throw invalid('time is older than the last_day window (the current hour and the 23 before it)', raw);
-  }
+  if (problem === 'old') throw invalid(`time is ${TOO_OLD}`, raw);
   return Math.min(sec, nowSec);
+}
+
+/** Why a time cannot be recorded at `nowSec`, for the agent formats' own messages. */
+export const TOO_OLD = 'older than the last_day window (the current hour and the 23 before it)';
+export const TOO_FAR_AHEAD = `more than ${MAX_FUTURE_SECONDS} s in the future`;
+
+/**
+ * 'future' past the skew tolerated, 'old' before the last_day window, undefined when `sec`
+ * can be recorded (at min(sec, nowSec): see parseTime).
+ */
+export function timeWindowProblem(sec: number, nowSec: number): 'future' | 'old' | undefined {
+  if (sec > nowSec + MAX_FUTURE_SECONDS) return 'future';
+  if (bucketStart(sec, LONGEST.bucketSeconds) < windowStart(LONGEST, nowSec)) return 'old';
+  return undefined;
 }
 
 function timeFromString(text: string): number {

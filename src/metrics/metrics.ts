@@ -11,6 +11,8 @@
  */
 import { RequestHandler } from 'express';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { AgentStats, IGNORED_REASONS_OF } from '../ingest/agent-batch';
+import { HalfPairer } from '../ingest/pairing';
 import { MaybePromise, Store, isPromise } from '../store/store';
 import { Clock } from '../store/time';
 import { clusterScrape } from './cluster-metrics';
@@ -33,6 +35,12 @@ function countHosts(store: Store, nowSec: number): MaybePromise<number> {
   return isPromise(hosts) ? hosts.then((list) => list.length) : hosts.length;
 }
 
+/** One agent format's totals and its pending halves (src/http/agent-ingest.ts). */
+export interface AgentSource {
+  stats: AgentStats;
+  pairer: HalfPairer;
+}
+
 interface MetricsDeps {
   store: Store;
   clock: Clock;
@@ -51,6 +59,7 @@ export class AppMetrics {
   private readonly scrape: () => Promise<string>;
   // A plain number, read at scrape time like request-metrics.ts does: a flood of refusals stays cheap.
   private hostLimitRejections = 0;
+  private agentSources: readonly AgentSource[] = [];
 
   constructor({ store, clock, monotonicMs, clusterWide = false }: MetricsDeps) {
     new Gauge({
@@ -74,11 +83,64 @@ export class AppMetrics {
         this.inc(hostLimitRejections());
       },
     });
+    this.registerAgentMetrics();
     this.requests = new RequestMetrics(this.registry, monotonicMs);
     this.registries = [sharedProcessRegistry(), this.registry];
     const exposed = Registry.merge(this.registries);
     this.contentType = exposed.contentType;
     this.scrape = clusterWide ? clusterScrape(this.registries) : () => exposed.metrics();
+  }
+
+  /** The agent formats whose totals /metrics reports; createApp hands them over once. */
+  watchAgents(sources: readonly AgentSource[]): void {
+    this.agentSources = sources;
+  }
+
+  /** Read at scrape time from plain numbers the agent routes bump, as for the host cap. */
+  private registerAgentMetrics(): void {
+    const sources = (): readonly AgentSource[] => this.agentSources;
+    new Counter({
+      name: 'servertrack_agent_samples_total',
+      help: 'Samples recorded from Telegraf (format="line_protocol") and collectd (format="collectd"), each from a paired cpu and memory value',
+      labelNames: ['format'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { stats } of sources()) this.inc({ format: stats.format }, stats.samples);
+      },
+    });
+    new Counter({
+      name: 'servertrack_agent_ignored_total',
+      help: 'Lines (line protocol) or values (collectd) of accepted requests that carry no load: reason="measurement" (another measurement), "per_core" (a cpu line of one core), "plugin" (another collectd plugin or type), "undefined" (a collectd U value)',
+      labelNames: ['format', 'reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { stats } of sources()) {
+          for (const reason of IGNORED_REASONS_OF[stats.format]) this.inc({ format: stats.format, reason }, stats.ignored[reason]);
+        }
+      },
+    });
+    new Counter({
+      name: 'servertrack_agent_unpaired_total',
+      help: 'cpu or memory values dropped because their partner of the same host and time never came (see docs/agents.md, Pairing)',
+      labelNames: ['format'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { stats, pairer } of sources()) this.inc({ format: stats.format }, pairer.droppedTotal);
+      },
+    });
+    new Gauge({
+      name: 'servertrack_agent_waiting_values',
+      help: 'cpu or memory values held in this process, waiting for their partner',
+      labelNames: ['format'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { stats, pairer } of sources()) this.set({ format: stats.format }, pairer.held);
+      },
+    });
   }
 
   /** One request refused by the host cap, for servertrack_host_limit_rejections_total. */
