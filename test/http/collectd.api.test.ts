@@ -53,8 +53,8 @@ describe('POST /collectd', () => {
     await request(app)
       .get('/perf')
       .expect(200, [
-        { host: 'db-01', last_seen: ISO_T, cpuload: 75, memload: 60 },
-        { host: 'web-01', last_seen: ISO_T, cpuload: 20, memload: 40 },
+        { host: 'db-01', last_seen: ISO_T, cpuload: 75, memload: 60, status: 'live' },
+        { host: 'web-01', last_seen: ISO_T, cpuload: 20, memload: 40, status: 'live' },
       ]);
   });
 
@@ -67,7 +67,7 @@ describe('POST /collectd', () => {
     ]).expect(204, '');
     await request(app)
       .get('/perf')
-      .expect(200, [{ host: 'web-01', last_seen: ISO_T, cpuload: 30, memload: 55.5 }]);
+      .expect(200, [{ host: 'web-01', last_seen: ISO_T, cpuload: 30, memload: 55.5, status: 'live' }]);
   });
 
   it('pairs a read split over two requests, and one sample per read of a stream', async () => {

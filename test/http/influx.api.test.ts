@@ -36,8 +36,8 @@ describe('POST /api/v2/write and POST /write', () => {
         await request(app)
           .get('/perf')
           .expect(200, [
-            { host: 'web-01', last_seen: ISO_T0, cpuload: 17.75, memload: 15.5 },
-            { host: 'web-02', last_seen: ISO_T0, cpuload: 0, memload: 30 },
+            { host: 'web-01', last_seen: ISO_T0, cpuload: 17.75, memload: 15.5, status: 'live' },
+            { host: 'web-02', last_seen: ISO_T0, cpuload: 0, memload: 30, status: 'live' },
           ]);
         const report = await request(app).get('/perf/web-01/last_minute').expect(200);
         expect(report.body).toEqual([
@@ -65,7 +65,7 @@ describe('POST /api/v2/write and POST /write', () => {
           .expect(204);
         await request(app)
           .get('/perf')
-          .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 10, memload: 20 }]);
+          .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 10, memload: 20, status: 'live' }]);
       });
     },
   );
@@ -93,7 +93,7 @@ describe('POST /api/v2/write and POST /write', () => {
     await postLines(app, '/api/v2/write', `mem,host=web-01 used_percent=70 ${TS}`).expect(204);
     await request(app)
       .get('/perf')
-      .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 40, memload: 70 }]);
+      .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 40, memload: 70, status: 'live' }]);
   });
 
   it('counts ignored lines and recorded samples in /metrics', async () => {
@@ -243,7 +243,7 @@ describe('auth on the InfluxDB endpoints', () => {
     await request(app)
       .get('/perf')
       .set('Authorization', `Bearer ${READ}`)
-      .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 50, memload: 50 }]);
+      .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 50, memload: 50, status: 'live' }]);
   });
 
   it.each([
