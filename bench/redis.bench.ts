@@ -21,7 +21,7 @@
  */
 import { RedisStore } from '../src/store/redis/redis-store';
 import { connectRedis } from '../src/store/redis/connection';
-import { hostKeys, hostsKey } from '../src/store/redis/keys';
+import { hostsKey, seriesKey } from '../src/store/redis/keys';
 import { HostSample } from '../src/store/store';
 import { startRedisCluster, startRedisServer } from '../test/helpers/redis-server';
 import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
@@ -155,9 +155,7 @@ export async function redisBytesPerHost(url: string): Promise<{ keysBytes: numbe
   const after = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
   let keysBytes = 0;
   for (let h = 0; h < MEMORY_HOSTS; h++) {
-    const keys = hostKeys('servertrack:', `host-${h}`);
-    for (const key of Object.values(keys).flatMap((k: string | Record<string, string>) => (typeof k === 'string' ? [k] : Object.values(k))))
-      keysBytes += Number(await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    keysBytes += Number(await client.call('MEMORY', 'USAGE', seriesKey('servertrack:', `host-${h}`), 'SAMPLES', '0'));
   }
   const setBytes = Number(await client.call('MEMORY', 'USAGE', hostsKey('servertrack:'), 'SAMPLES', '0'));
   await client.flushall();
@@ -188,6 +186,7 @@ async function main(): Promise<void> {
   const perSec = new Map<string, number[]>();
   const ratios = new Map<string, number[]>();
   const costs = new Map<string, NodeCostsPerSample[]>();
+  const failures = new Map<string, number>();
   const key = (setup: Setup, c: Case): string => `${setup.name}|${c.name}`;
   const push = <T>(map: Map<string, T[]>, k: string, value: T): void => void map.set(k, [...(map.get(k) ?? []), value]);
   log(`redis: ${ROUNDS} rounds x ${SETUPS.length} set-ups x ${CASES.length} cases, ${DURATION_SEC} s each, ${tool}`);
@@ -212,12 +211,13 @@ async function main(): Promise<void> {
             if (metered) await meter.start();
             const result = await runLoad(tool, { ...spec, durationSec: DURATION_SEC });
             const spent = metered ? await meter.stop() : undefined;
-            if (result.failures > 0) throw new Error(`${setup.name}, ${c.name}: ${result.failures} failed requests`);
+            // A shared 2-core machine can time out a request now and then: counted and shown, not fatal to the whole run.
+            failures.set(key(setup, c), (failures.get(key(setup, c)) ?? 0) + result.failures);
             const rate = result.requestsPerSec * Math.max(c.samplesPerRequest, 1);
             thisRound.set(key(setup, c), rate);
             push(perSec, key(setup, c), rate);
             let costNote = '';
-            if (spent) {
+            if (spent && rate > 0) {
               const each = perSample(spent, rate * DURATION_SEC);
               push(costs, key(setup, c), each);
               costNote = `, redis ${formatUs(sum(each.map((n) => n.commandUs)))} commands ${formatUs(sum(each.map((n) => n.cpuUs)))} CPU per sample`;
@@ -242,11 +242,12 @@ async function main(): Promise<void> {
         setup.name,
         `${formatNumber(median(perSec.get(key(setup, c)) ?? []))} ${c.samplesPerRequest === 0 ? 'reports' : 'samples'}/s`,
         setup === SETUPS[0] ? '1.00x' : formatRatio(median(ratios.get(key(setup, c)) ?? [])),
+        formatNumber(failures.get(key(setup, c)) ?? 0),
       ]),
     );
     printTable(
       `redis: throughput, median of ${ROUNDS} rounds, ratio to the in-memory process in the same round`,
-      ['request', 'set-up', 'throughput', 'vs memory'],
+      ['request', 'set-up', 'throughput', 'vs memory', 'failed requests (all rounds)'],
       rows,
     );
     const ingest = CASES.filter((c) => c.samplesPerRequest > 0);
