@@ -26,7 +26,8 @@ export const RECORD_REPLY = {
 /**
  * record: samples of one host, in order, atomically, each into the bucket of its own time at
  * every resolution whose window still covers it (the in-memory Ring.add rules), then `last`.
- * Each slot is read once and written once per call however many samples land in it, and the
+ * Each slot is read at most once and written once per call however many samples land in it
+ * (a slot of a bucket later than the host's newest sample's is not read at all), and the
  * sums are still added one sample at a time in the order given: doubles do not add
  * associatively, so summing in Node first would drift from the in-memory store's bits.
  *   KEYS[1]  the host's series key
@@ -73,7 +74,12 @@ for at = 9, #samples, 24 do
       local offset = base + (index % bc) * SLOT
       local s = slots[offset]
       if s == nil then
-        local bytes = redis.call('GETRANGE', key, offset, offset + SLOT - 1)
+        local bytes = ''
+        -- Every slot holds a bucket no newer than the host's newest sample's (a write always
+        -- raises last too), so the slot of a later bucket holds nothing to keep: no read.
+        if lastT ~= nil and start <= math.floor(lastT / bs) * bs then
+          bytes = redis.call('GETRANGE', key, offset, offset + SLOT - 1)
+        end
         if #bytes == SLOT then s = {struct.unpack('<I4I4dddddd', bytes)} else s = {0, 0} end
         s.dirty = false
         slots[offset] = s
