@@ -1,15 +1,22 @@
 /*
  * The bytes Redis holds, read and written the way the record script writes them
  * (Lua struct, little-endian), so doubles cross Node ↔ Lua ↔ Redis bit for bit. One
- * string per host (keys.ts), created at full size on its first write:
+ * string per host (keys.ts):
  *
- *   offset 0             last: timeSec cpuLoad memLoad f64 (LAST_BYTES, 24)
- *   ringOffset(mode)     the rings in MODES order, each bucketCount slots of SLOT_BYTES,
- *                        laid out as store/slot-bytes.ts draws a slot
- *   slot offset          ringOffset(mode) + slotIndex(start) × SLOT_BYTES (the ring's own slot rule)
- *   SERIES_BYTES         24 + 144 × 56 = 8,088
+ *   offset 0             last: timeSec cpuLoad memLoad, then the string's own length in
+ *                        bytes, f64 each (LAST_BYTES, 32): the script reads it with last
+ *                        instead of asking STRLEN
+ *   RING_OFFSETS[mode]   the rings in RING_ORDER, widest first (last_day, last_hour,
+ *                        last_minute), each bucketCount slots of SLOT_BYTES, laid out as
+ *                        store/slot-bytes.ts draws a slot
+ *   slot offset          RING_OFFSETS[mode] + slotIndex(start) × SLOT_BYTES (the ring's own slot rule)
+ *   SERIES_BYTES         32 + 144 × 56 = 8,096
  *
  *   record argument      nowSec, then timeSec cpuLoad memLoad per sample, f64 each
+ *
+ * A string is only as long as the widest-first rings its samples reached: a host that
+ * reports once an hour holds last and last_day (1,376 bytes), not three rings. Reads past
+ * the end of a short string come back short, and decode as empty slots.
  *
  * Sums stay binary doubles end to end: text formats (HINCRBYFLOAT's long double printed
  * with 17 digits) would round, and means would drift from the in-memory store's.
@@ -19,14 +26,20 @@ import { SLOT_BYTES, walkWindow } from '../ring-buffer';
 import { intervalAt } from '../slot-bytes';
 import { Interval, Sample } from '../store';
 
-export const LAST_BYTES = 24;
+export const LAST_BYTES = 32;
+const LAST_SAMPLE_BYTES = 24;
 const F64_BYTES = 8;
 const SAMPLE_BYTES = 3 * F64_BYTES;
+
+/** The rings in the order they sit in a host's string: widest first, so a host seen rarely keeps a short string. */
+export const RING_ORDER: readonly Mode[] = [...MODES].sort(
+  (a, b) => RESOLUTIONS[b].bucketSeconds * RESOLUTIONS[b].bucketCount - RESOLUTIONS[a].bucketSeconds * RESOLUTIONS[a].bucketCount,
+);
 
 function ringOffsets(): Record<Mode, number> {
   const offsets = {} as Record<Mode, number>;
   let at = LAST_BYTES;
-  for (const mode of MODES) {
+  for (const mode of RING_ORDER) {
     offsets[mode] = at;
     at += RESOLUTIONS[mode].bucketCount * SLOT_BYTES;
   }
@@ -58,9 +71,9 @@ export function encodeSamples(nowSec: number, samples: readonly Sample[]): Buffe
   return bytes;
 }
 
-/** The newest sample from the first LAST_BYTES of a host's string; a missing key (null or empty) reads as none. */
+/** The newest sample from the first bytes of a host's string; a missing key (null or empty) reads as none. */
 export function decodeLast(bytes: Buffer | null): LastSample | undefined {
-  if (bytes === null || bytes.length < LAST_BYTES) return undefined;
+  if (bytes === null || bytes.length < LAST_SAMPLE_BYTES) return undefined;
   return { timeSec: bytes.readDoubleLE(0), cpuLoad: bytes.readDoubleLE(8), memLoad: bytes.readDoubleLE(16) };
 }
 

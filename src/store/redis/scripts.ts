@@ -4,13 +4,14 @@
  * source from modes.ts, so Redis and the in-memory store cannot disagree about them.
  * Bucket math uses the `now` passed in, never Redis's TIME: the clock stays injected.
  */
-import { LONGEST, MODES, RESOLUTIONS } from '../modes';
+import { LONGEST, RESOLUTIONS } from '../modes';
 import { SLOT_BYTES } from '../ring-buffer';
-import { LAST_BYTES, RING_OFFSETS, SERIES_BYTES } from './codec';
+import { LAST_BYTES, RING_OFFSETS, RING_ORDER, SERIES_BYTES } from './codec';
 
-const RINGS_LUA = MODES.map((mode) => `{${RING_OFFSETS[mode]}, ${RESOLUTIONS[mode].bucketSeconds}, ${RESOLUTIONS[mode].bucketCount}}`).join(
-  ', ',
-);
+// In the order they sit in the string: a later ring ends further in.
+const RINGS_LUA = RING_ORDER.map(
+  (mode) => `{${RING_OFFSETS[mode]}, ${RESOLUTIONS[mode].bucketSeconds}, ${RESOLUTIONS[mode].bucketCount}}`,
+).join(', ');
 const LONGEST_WINDOW_SEC = LONGEST.bucketSeconds * LONGEST.bucketCount;
 
 /** What the record script answers. */
@@ -51,15 +52,37 @@ local function windowStart(bs, bc)
 end
 
 local lastT, lastCpu, lastMem
+local length = 0
 local lastBytes = redis.call('GETRANGE', key, 0, LAST - 1)
-if #lastBytes == LAST then lastT, lastCpu, lastMem = struct.unpack('<ddd', lastBytes) end
+if #lastBytes == LAST then lastT, lastCpu, lastMem, length = struct.unpack('<dddd', lastBytes) end
 if ARGV[2] == '1' and (lastT == nil or lastT < windowStart(${LONGEST.bucketSeconds}, ${LONGEST.bucketCount})) then
   return ${RECORD_REPLY.notWritten}
 end
-if lastT == nil then
-  -- A new key: size it whole at once. Grown slot by slot, Redis would double its
-  -- allocation as it went and keep up to twice the bytes.
-  redis.call('SETRANGE', key, ${SERIES_BYTES} - 1, '\0')
+
+-- How long the string must be: to the end of the furthest ring a sample reaches.
+local needed = LAST
+for at = 9, #samples, 24 do
+  local t = struct.unpack('<d', samples, at)
+  for r = #RINGS, 1, -1 do
+    local base, bs, bc = RINGS[r][1], RINGS[r][2], RINGS[r][3]
+    if t >= windowStart(bs, bc) then
+      if base + bc * SLOT > needed then needed = base + bc * SLOT end
+      break
+    end
+  end
+end
+-- Sized in one step, never slot by slot: grown with SETRANGE, Redis doubles the allocation
+-- as it goes and keeps up to twice the bytes. A new key is created at the length needed; a
+-- key that needs more is rewritten whole at full length (once in its life), since SET
+-- allocates exactly what it is given. The length is kept beside last, so no STRLEN.
+local grown = false
+if length == 0 then
+  redis.call('SETRANGE', key, needed - 1, '\\0')
+  length, grown = needed, true
+elseif length < needed then
+  local current = redis.call('GET', key)
+  redis.call('SET', key, current .. string.rep('\\0', ${SERIES_BYTES} - #current), 'KEEPTTL')
+  length, grown = ${SERIES_BYTES}, true
 end
 
 local slots, touched = {}, {}
@@ -111,8 +134,8 @@ for i = 1, #touched do
   local s = slots[touched[i]]
   if s.dirty then redis.call('SETRANGE', key, touched[i], struct.pack('<I4I4dddddd', s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8])) end
 end
-if lastChanged then
-  redis.call('SETRANGE', key, 0, struct.pack('<ddd', newestT, lastCpu, lastMem))
+if lastChanged or grown then
+  redis.call('SETRANGE', key, 0, struct.pack('<dddd', newestT, lastCpu, lastMem, length))
 end
 local newestHour = math.floor(newestT / HOUR) * HOUR
 if lastT == nil or newestHour > math.floor(lastT / HOUR) * HOUR then

@@ -273,8 +273,21 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       const key = seriesKey(prefix, 'web-1');
       expect(key).toBe(`${prefix}{web-1}:series`);
       expect(await client.exists(key)).toBe(1);
-      expect(await client.strlen(key)).toBe(24 + 144 * 56);
+      expect(await client.strlen(key)).toBe(32 + 144 * 56);
       expect(await client.zrange(hostsKey(prefix), 0, -1, 'WITHSCORES')).toEqual(['web-1', String(hourOfBase)]);
+    });
+
+    it('keeps a host seen only hours ago to the day ring, and grows it whole when a recent sample comes, keeping what it held', async () => {
+      const { memory, redis, prefix } = stores();
+      const key = seriesKey(prefix, 'web-1');
+      const old: Sample = { timeSec: BASE_SEC - 7_200, cpuLoad: 0.1, memLoad: 0.2 };
+      for (const store of [memory, redis]) await store.record('web-1', old, BASE_SEC);
+      expect(await client.strlen(key)).toBe(32 + 24 * 56);
+      const recent: Sample = { timeSec: BASE_SEC - 5, cpuLoad: 0.7, memLoad: 0.3 };
+      for (const store of [memory, redis]) await store.recordBatch([{ host: 'web-1', sample: recent }], BASE_SEC);
+      expect(await client.strlen(key)).toBe(32 + 144 * 56);
+      for (const mode of MODES) expect(await redis.report('web-1', mode, BASE_SEC)).toEqual(memory.report('web-1', mode, BASE_SEC));
+      expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
     });
 
     it('expire when the newest sample leaves the day window, set once per hour, not on every sample', async () => {
