@@ -208,7 +208,9 @@ async function main(): Promise<void> {
           // Ingest first so the report case reads hosts that exist.
           for (const c of CASES) {
             const spec = { baseUrl: server.baseUrl, requests: c.requests, connections: c.connections };
-            await runLoad(tool, { ...spec, durationSec: WARMUP_SEC });
+            await runLoad(tool, { ...spec, durationSec: WARMUP_SEC }).catch((err: Error) => {
+              throw new Error(`${setup.name}, ${c.name}: ${err.message}\nserver output:\n${server.output()}`);
+            });
             const metered = meter !== undefined && c.samplesPerRequest > 0;
             if (metered) await meter.start();
             const result = await runLoad(tool, { ...spec, durationSec: DURATION_SEC });
