@@ -159,7 +159,7 @@ export const ADMIT_CHUNK = 1_000;
  * nothing else. One script, so two processes cannot both take the last free place. Hosts
  * already in the set are left as they are: the write that follows raises their score.
  *   KEYS[1]  the hosts sorted set
- *   ARGV     cutoffSec (oldest live time), cap, then newest timeSec and host for each host
+ *   ARGV     cutoffSec (oldest live time), cap, then score (the hour of its newest sample, keys.ts) and host for each host
  * Returns {1, hosts it added...} when every host is in the set, {0} when the cap refused them.
  */
 export const ADMIT_LUA = `
