@@ -1,11 +1,17 @@
 /*
  * redis: what the Redis store costs and what workers buy back. Single-sample ingest
- * (POST /perf/:host), bulk ingest (POST /perf, 1,000-sample NDJSON) and reports
- * (GET /perf/:host/last_hour) against three set-ups started in the same round:
+ * (POST /perf/:host), bulk ingest (POST /perf, NDJSON: 1,000 samples over 1,000 hosts, and
+ * 10,000 samples over the same 1,000 hosts, 10 per host) and reports (GET /perf/:host/last_hour)
+ * against four set-ups started in the same round:
  *
- *   memory      one process, in-memory store (the baseline)
- *   redis ×1    one process, SERVERTRACK_STORE=redis on a local redis-server
- *   redis ×2    SERVERTRACK_WORKERS=2 on the same redis-server
+ *   memory        one process, in-memory store (the baseline)
+ *   redis ×1      one process, SERVERTRACK_STORE=redis on a local redis-server
+ *   redis ×2      SERVERTRACK_WORKERS=2 on the same redis-server
+ *   cluster ×2    SERVERTRACK_WORKERS=2 on a local 3-node Redis Cluster
+ *
+ * For every ingest load on Redis it also reads what Redis spent (bench/lib/redis-stats.ts):
+ * command time (INFO commandstats) and CPU (INFO cpu) per sample recorded, and on the
+ * cluster the same for each node, to show how the work spreads over the shards.
  *
  * Servers and redis-server are not pinned: two workers and Redis need the cores they can
  * get. The load generator is pinned to the load core (bench/lib/load.ts), so on a 2-core
@@ -15,10 +21,11 @@
  */
 import { RedisStore } from '../src/store/redis/redis-store';
 import { connectRedis } from '../src/store/redis/connection';
-import { hostKeys, hostsKey } from '../src/store/redis/keys';
+import { hostsKey, seriesKey } from '../src/store/redis/keys';
 import { HostSample } from '../src/store/store';
-import { startRedisServer } from '../test/helpers/redis-server';
+import { startRedisCluster, startRedisServer } from '../test/helpers/redis-server';
 import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
+import { NodeCost, RedisCostMeter } from './lib/redis-stats';
 import { describeMachine, log, printCommand, printNote, printTable } from './lib/report';
 import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
 import { startServer } from './lib/server-process';
@@ -26,13 +33,25 @@ import { formatNumber, formatRatio, median } from './lib/stats';
 
 const HOST_COUNT = 1_000;
 const BATCH = 1_000;
+const BIG_BATCH = 10_000;
 const BULK_CONNECTIONS = 4;
+/** Fewer for the 10,000-sample requests: on the old layout one took seconds, and 4 at once outlasted the load. */
+const BIG_BULK_CONNECTIONS = 2;
 const MEMORY_HOSTS = 1_000;
+
+interface Redises {
+  url: string;
+  port: number;
+  clusterNodes: string;
+  clusterPorts: number[];
+}
 
 interface Setup {
   name: string;
-  env: (redisUrl: string) => Record<string, string>;
+  env: (redis: Redises) => Record<string, string>;
   workers: number;
+  /** The Redis nodes whose costs are read, for set-ups on Redis. */
+  redisPorts?: (redis: Redises) => number[];
 }
 
 /**
@@ -44,9 +63,21 @@ const REDIS_ENV = { SERVERTRACK_STORE: 'redis', REDIS_COMMAND_TIMEOUT_MS: '10000
 
 const SETUPS: Setup[] = [
   { name: 'memory, 1 process', env: () => ({}), workers: 1 },
-  { name: 'redis, 1 worker', env: (url) => ({ ...REDIS_ENV, REDIS_URL: url }), workers: 1 },
-  { name: 'redis, 2 workers', env: (url) => ({ ...REDIS_ENV, REDIS_URL: url, SERVERTRACK_WORKERS: '2' }), workers: 2 },
+  { name: 'redis, 1 worker', env: (r) => ({ ...REDIS_ENV, REDIS_URL: r.url }), workers: 1, redisPorts: (r) => [r.port] },
+  {
+    name: 'redis, 2 workers',
+    env: (r) => ({ ...REDIS_ENV, REDIS_URL: r.url, SERVERTRACK_WORKERS: '2' }),
+    workers: 2,
+    redisPorts: (r) => [r.port],
+  },
+  {
+    name: 'redis cluster (3 nodes), 2 workers',
+    env: (r) => ({ ...REDIS_ENV, REDIS_CLUSTER_NODES: r.clusterNodes, SERVERTRACK_WORKERS: '2' }),
+    workers: 2,
+    redisPorts: (r) => r.clusterPorts,
+  },
 ];
+const CLUSTER_SETUP = SETUPS[3];
 
 interface Case {
   name: string;
@@ -82,6 +113,20 @@ const CASES: Case[] = [
     })),
   },
   {
+    name: `bulk POST /perf, ${formatNumber(BIG_BATCH)} samples, ${BIG_BATCH / HOST_COUNT} per host`,
+    samplesPerRequest: BIG_BATCH,
+    connections: BIG_BULK_CONNECTIONS,
+    requests: Array.from({ length: 4 }, (_, b) => ({
+      method: 'POST' as const,
+      path: '/perf',
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body:
+        Array.from({ length: BIG_BATCH }, (_, i) =>
+          JSON.stringify({ host: `host-${i % HOST_COUNT}`, cpuload: (b + i) % 100, memload: 50 }),
+        ).join('\n') + '\n',
+    })),
+  },
+  {
     name: 'report GET /perf/:host/last_hour',
     samplesPerRequest: 0,
     connections: CONNECTIONS,
@@ -112,9 +157,7 @@ export async function redisBytesPerHost(url: string): Promise<{ keysBytes: numbe
   const after = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
   let keysBytes = 0;
   for (let h = 0; h < MEMORY_HOSTS; h++) {
-    const keys = hostKeys('servertrack:', `host-${h}`);
-    for (const key of [...Object.values(keys.rings), keys.last])
-      keysBytes += Number(await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    keysBytes += Number(await client.call('MEMORY', 'USAGE', seriesKey('servertrack:', `host-${h}`), 'SAMPLES', '0'));
   }
   const setBytes = Number(await client.call('MEMORY', 'USAGE', hostsKey('servertrack:'), 'SAMPLES', '0'));
   await client.flushall();
@@ -122,12 +165,32 @@ export async function redisBytesPerHost(url: string): Promise<{ keysBytes: numbe
   return { keysBytes: keysBytes / MEMORY_HOSTS, setBytes: setBytes / MEMORY_HOSTS, usedBytes: (after - before) / MEMORY_HOSTS };
 }
 
+/** Per-round costs of one set-up and case: each node's spend divided by the samples recorded. */
+type NodeCostsPerSample = NodeCost[];
+
+function perSample(costs: NodeCost[], samples: number): NodeCostsPerSample {
+  return costs.map((c) => ({ commandUs: c.commandUs / samples, cpuUs: c.cpuUs / samples }));
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function formatUs(us: number): string {
+  return `${us.toFixed(2)} µs`;
+}
+
 async function main(): Promise<void> {
   const tool = chooseLoadTool();
   const redis = await startRedisServer();
+  const cluster = await startRedisCluster();
+  const redises: Redises = { url: redis.url, port: redis.port, clusterNodes: cluster.nodes, clusterPorts: cluster.ports };
   const perSec = new Map<string, number[]>();
   const ratios = new Map<string, number[]>();
+  const costs = new Map<string, NodeCostsPerSample[]>();
+  const failures = new Map<string, number>();
   const key = (setup: Setup, c: Case): string => `${setup.name}|${c.name}`;
+  const push = <T>(map: Map<string, T[]>, k: string, value: T): void => void map.set(k, [...(map.get(k) ?? []), value]);
   log(`redis: ${ROUNDS} rounds x ${SETUPS.length} set-ups x ${CASES.length} cases, ${DURATION_SEC} s each, ${tool}`);
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -136,30 +199,44 @@ async function main(): Promise<void> {
         const server = await startServer({
           name: setup.name,
           nodeArgs: ['dist/server.js'],
-          env: setup.env(redis.url),
+          env: setup.env(redises),
           workers: setup.workers,
           pinned: false,
         });
+        const meter = setup.redisPorts ? new RedisCostMeter(setup.redisPorts(redises)) : undefined;
         try {
           // Ingest first so the report case reads hosts that exist.
           for (const c of CASES) {
             const spec = { baseUrl: server.baseUrl, requests: c.requests, connections: c.connections };
-            await runLoad(tool, { ...spec, durationSec: WARMUP_SEC });
+            await runLoad(tool, { ...spec, durationSec: WARMUP_SEC }).catch((err: Error) => {
+              throw new Error(`${setup.name}, ${c.name}: ${err.message}\nserver output:\n${server.output()}`);
+            });
+            const metered = meter !== undefined && c.samplesPerRequest > 0;
+            if (metered) await meter.start();
             const result = await runLoad(tool, { ...spec, durationSec: DURATION_SEC });
-            if (result.failures > 0) throw new Error(`${setup.name}, ${c.name}: ${result.failures} failed requests`);
+            const spent = metered ? await meter.stop() : undefined;
+            // A shared 2-core machine can time out a request now and then: counted and shown, not fatal to the whole run.
+            failures.set(key(setup, c), (failures.get(key(setup, c)) ?? 0) + result.failures);
             const rate = result.requestsPerSec * Math.max(c.samplesPerRequest, 1);
             thisRound.set(key(setup, c), rate);
-            perSec.set(key(setup, c), [...(perSec.get(key(setup, c)) ?? []), rate]);
-            log(`round ${round + 1}: ${setup.name}: ${c.name}: ${formatNumber(rate)}/s, p99 ${result.p99Ms.toFixed(2)} ms`);
+            push(perSec, key(setup, c), rate);
+            let costNote = '';
+            if (spent && rate > 0) {
+              const each = perSample(spent, rate * DURATION_SEC);
+              push(costs, key(setup, c), each);
+              costNote = `, redis ${formatUs(sum(each.map((n) => n.commandUs)))} commands ${formatUs(sum(each.map((n) => n.cpuUs)))} CPU per sample`;
+            }
+            log(`round ${round + 1}: ${setup.name}: ${c.name}: ${formatNumber(rate)}/s, p99 ${result.p99Ms.toFixed(2)} ms${costNote}`);
           }
         } finally {
+          meter?.close();
           await server.stop();
         }
       }
       for (const setup of SETUPS) {
         for (const c of CASES) {
           const ratio = (thisRound.get(key(setup, c)) ?? NaN) / (thisRound.get(key(SETUPS[0], c)) ?? NaN);
-          ratios.set(key(setup, c), [...(ratios.get(key(setup, c)) ?? []), ratio]);
+          push(ratios, key(setup, c), ratio);
         }
       }
     }
@@ -169,19 +246,52 @@ async function main(): Promise<void> {
         setup.name,
         `${formatNumber(median(perSec.get(key(setup, c)) ?? []))} ${c.samplesPerRequest === 0 ? 'reports' : 'samples'}/s`,
         setup === SETUPS[0] ? '1.00x' : formatRatio(median(ratios.get(key(setup, c)) ?? [])),
+        formatNumber(failures.get(key(setup, c)) ?? 0),
       ]),
     );
     printTable(
       `redis: throughput, median of ${ROUNDS} rounds, ratio to the in-memory process in the same round`,
-      ['request', 'set-up', 'throughput', 'vs memory'],
+      ['request', 'set-up', 'throughput', 'vs memory', 'failed requests (all rounds)'],
       rows,
+    );
+    const ingest = CASES.filter((c) => c.samplesPerRequest > 0);
+    const onRedis = SETUPS.filter((setup) => setup.redisPorts);
+    const total = (rounds: NodeCostsPerSample[], field: keyof NodeCost): number =>
+      median(rounds.map((nodes) => sum(nodes.map((n) => n[field]))));
+    printTable(
+      `redis: what Redis spent per sample recorded, all nodes, median of ${ROUNDS} rounds`,
+      ['request', 'set-up', 'command time (INFO commandstats)', 'CPU (INFO cpu)'],
+      ingest.flatMap((c) =>
+        onRedis.map((setup) => {
+          const rounds = costs.get(key(setup, c)) ?? [];
+          return [c.name, setup.name, formatUs(total(rounds, 'commandUs')), formatUs(total(rounds, 'cpuUs'))];
+        }),
+      ),
+    );
+    printTable(
+      `redis: per cluster node, per sample recorded by the whole cluster (${CLUSTER_SETUP.name}), median of ${ROUNDS} rounds`,
+      ['request', 'node', 'command time', 'CPU', 'share of command time'],
+      ingest.flatMap((c) => {
+        const rounds = costs.get(key(CLUSTER_SETUP, c)) ?? [];
+        return cluster.ports.map((port, i) => {
+          const nodeMedian = (field: keyof NodeCost): number => median(rounds.map((nodes) => nodes[i][field]));
+          const share = median(rounds.map((nodes) => nodes[i].commandUs / sum(nodes.map((n) => n.commandUs))));
+          return [
+            c.name,
+            `node ${i + 1} (:${port})`,
+            formatUs(nodeMedian('commandUs')),
+            formatUs(nodeMedian('cpuUs')),
+            `${(share * 100).toFixed(0)} %`,
+          ];
+        });
+      }),
     );
     const bytes = await redisBytesPerHost(redis.url);
     printTable(
       `redis: bytes per host with a full day of data (${formatNumber(MEMORY_HOSTS)} hosts, 144 filled slots each)`,
       ['measure', 'bytes per host'],
       [
-        ["MEMORY USAGE of the host's 4 keys (3 rings + last)", formatNumber(bytes.keysBytes)],
+        ["MEMORY USAGE of the host's keys", formatNumber(bytes.keysBytes)],
         ['its share of the hosts sorted set (MEMORY USAGE / hosts)', formatNumber(bytes.setBytes)],
         ['INFO used_memory growth / hosts', formatNumber(bytes.usedBytes)],
         ['in-memory store, ring data (baseline)', '8,064'],
@@ -189,11 +299,11 @@ async function main(): Promise<void> {
     );
     console.log(`machine: ${describeMachine()}`);
     printNote(
-      `load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)} (bulk: ${BULK_CONNECTIONS} connections); servers and redis-server unpinned`,
+      `load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)} (bulk: ${BULK_CONNECTIONS} connections, ${BIG_BULK_CONNECTIONS} for 10,000-sample requests); servers and redis-server unpinned; samples recorded = throughput × ${DURATION_SEC} s`,
     );
     printCommand('npm run bench:redis');
   } finally {
-    await redis.stop();
+    await Promise.all([redis.stop(), cluster.stop()]);
   }
 }
 

@@ -2,23 +2,23 @@
  * The reads of the fleet questions (GET /perf with its filters, /perf/{host}, /fleet) on
  * Redis, over the same keys and codec as the rest of RedisStore:
  *
- *   summary      GET last                                                    1 round trip
- *   visitHosts   ZRANGEBYSCORE hosts ∥ trim → per FLEET_CHUNK hosts: MGET last (and the mode's ring)
+ *   summary      GETRANGE of the host's newest sample                         1 round trip
+ *   visitHosts   ZRANGEBYSCORE hosts ∥ trim → per FLEET_CHUNK hosts: one GETRANGE each of the
+ *                newest sample (and, for a window, through the end of the mode's ring)
  *                                                                   1 + hosts / FLEET_CHUNK round trips
  *
  * A ranking or aggregate over a window needs every live host's ring of that mode: at
- * 10,000 hosts and last_hour that is 10,000 × 3,360 bytes, about 34 MB read per query (see
- * docs/redis.md for the measured cost). Each ring is copied into one reused SeriesBuffer, so
+ * 10,000 hosts and last_hour that is 10,000 × 3,360 bytes and more (the rings before it in
+ * the host's string), tens of MB read per query (see docs/redis.md for the measured cost). Each ring is copied into one reused SeriesBuffer, so
  * the fleet functions read it exactly as they read the in-memory store's.
  */
-import { Cluster } from 'ioredis';
 import { Mode, RESOLUTIONS } from '../modes';
 import { SLOT_BYTES, SeriesBuffer, allocateSeries, metaIndex } from '../ring-buffer';
 import { readSlot } from '../slot-bytes';
 import { HostSummary, HostVisitor, isExpired, oldestLiveSec } from '../store';
-import { decodeLast } from './codec';
+import { LAST_BYTES, decodeLast, reportRange, ringOf } from './codec';
 import { RedisClient } from './connection';
-import { hostKeys } from './keys';
+import { seriesKey } from './keys';
 
 /**
  * Hosts read per round trip. A last_hour chunk is about 3.4 MB of rings: large enough that
@@ -37,7 +37,7 @@ export interface FleetReadContext {
 }
 
 export async function readSummary(context: FleetReadContext, host: string, nowSec: number): Promise<HostSummary | undefined> {
-  const bytes = await context.bounded(() => context.client.getBuffer(hostKeys(context.prefix, host).last));
+  const bytes = await context.bounded(() => context.client.getrangeBuffer(seriesKey(context.prefix, host), 0, LAST_BYTES - 1));
   const last = decodeLast(bytes);
   if (last === undefined || isExpired(last.timeSec, nowSec)) return undefined;
   return { host, lastSeenSec: last.timeSec, cpuLoad: last.cpuLoad, memLoad: last.memLoad };
@@ -55,39 +55,32 @@ export async function visitHosts(context: FleetReadContext, nowSec: number, mode
   const bucketCount = mode === undefined ? 0 : RESOLUTIONS[mode].bucketCount;
   const slots = mode === undefined ? undefined : { series: allocateSeries(bucketCount), firstSlot: 0 };
   const newest = { lastSeenSec: 0, lastCpuLoad: 0, lastMemLoad: 0 };
+  // The newest sample sits at the start of a host's string, its rings after it: one read each.
+  const toByte = mode === undefined ? LAST_BYTES - 1 : reportRange(mode).toByte;
   for (let from = 0; from < names.length; from += FLEET_CHUNK) {
     const chunk = names.slice(from, from + FLEET_CHUNK);
-    const keys: string[] = [];
-    for (const host of chunk) {
-      const hostKey = hostKeys(context.prefix, host);
-      keys.push(hostKey.last);
-      if (mode !== undefined) keys.push(hostKey.rings[mode]);
-    }
-    const replies = await context.bounded(() => getAll(context.client, keys));
-    const perHost = mode === undefined ? 1 : 2;
+    // One GETRANGE per host; auto-pipelining sends a chunk's as one pipeline per node.
+    const replies = await context.bounded(() =>
+      Promise.all(chunk.map((host) => context.client.getrangeBuffer(seriesKey(context.prefix, host), 0, toByte))),
+    );
     chunk.forEach((host, i) => {
-      const last = decodeLast(replies[i * perHost]);
+      const series = replies[i];
+      const last = decodeLast(series);
       if (last === undefined || isExpired(last.timeSec, nowSec)) return;
       newest.lastSeenSec = last.timeSec;
       newest.lastCpuLoad = last.cpuLoad;
       newest.lastMemLoad = last.memLoad;
-      if (slots !== undefined) copyRing(replies[i * perHost + 1], slots.series, bucketCount);
+      if (slots !== undefined && mode !== undefined) copyRing(ringOf(series, mode), slots.series, bucketCount);
       visit(host, newest, slots);
     });
   }
 }
 
 /** A ring string into `series`, slot by slot; slots the string does not hold (a missing key) read as empty. */
-function copyRing(ring: Buffer | null, series: SeriesBuffer, bucketCount: number): void {
+function copyRing(ring: Buffer, series: SeriesBuffer, bucketCount: number): void {
   for (let i = 0; i < bucketCount; i++) {
     const at = i * SLOT_BYTES;
-    if (ring !== null && at + SLOT_BYTES <= ring.length) readSlot(ring, at, series, i);
+    if (at + SLOT_BYTES <= ring.length) readSlot(ring, at, series, i);
     else series.meta[metaIndex(i) + 1] = 0;
   }
-}
-
-/** One MGET on one Redis. A cluster's keys sit in many slots, so there one GET each, which auto-pipelining groups per node. */
-function getAll(client: RedisClient, keys: string[]): Promise<(Buffer | null)[]> {
-  if (client instanceof Cluster) return Promise.all(keys.map((key) => client.getBuffer(key)));
-  return client.mgetBuffer(...keys);
 }

@@ -1,35 +1,24 @@
 /*
- * Redis key names. Every key of one host carries the host in a hash tag, so Redis Cluster
- * puts them all in one slot and one Lua script may touch them together:
+ * Redis key names. One key per host, its name carrying the host in a hash tag, so Redis
+ * Cluster puts it in the host's slot and one Lua script touches one slot:
  *
- *   <prefix>{<host>}:last_minute   ring string, 60 slots × 56 bytes   expires 60 s after its last write
- *   <prefix>{<host>}:last_hour     ring string, 60 slots × 56 bytes   expires 1 h after its last write
- *   <prefix>{<host>}:last_day      ring string, 24 slots × 56 bytes   expires 24 h after its last write
- *   <prefix>{<host>}:last          newest sample: time, cpu, mem       expires 24 h after its last write
- *   <prefix>hosts                  sorted set: host → newest sample time, trimmed by time
+ *   <prefix>{<host>}:series   string: the newest sample, then every ring (codec.ts draws it)
+ *                             expires when its newest sample leaves the last_day window
+ *   <prefix>hosts             sorted set: host → start of the hour of its newest sample
+ *
+ * The hosts set scores by hour, not by second: liveness is decided by the day window, whose
+ * start is always on the hour, so the hour says exactly what the second would, and a host's
+ * score needs raising once an hour instead of on every sample.
  *
  * Host names are validated to [a-z0-9._-] before they get here, so they never hold '{' or '}'.
  */
-import { MODES, Mode } from '../modes';
 
 /** Starts every key, so one Redis can hold other data too (REDIS_KEY_PREFIX). */
 export const DEFAULT_KEY_PREFIX = 'servertrack:';
 
-interface HostKeys {
-  rings: Record<Mode, string>;
-  last: string;
-}
-
-export function hostKeys(prefix: string, host: string): HostKeys {
-  const base = `${prefix}{${host}}:`;
-  const rings = {} as Record<Mode, string>;
-  for (const mode of MODES) rings[mode] = base + mode;
-  return { rings, last: `${base}last` };
-}
-
-/** The keys of one host in the order the record script takes them: the rings in MODES order, then last. */
-export function recordScriptKeys(keys: HostKeys): string[] {
-  return [...MODES.map((mode) => keys.rings[mode]), keys.last];
+/** The one key holding everything of `host`: its newest sample and its rings. */
+export function seriesKey(prefix: string, host: string): string {
+  return `${prefix}{${host}}:series`;
 }
 
 export function hostsKey(prefix: string): string {

@@ -1,32 +1,38 @@
 /*
  * RedisStore: the Store kept in Redis (standalone or Cluster), shared by every ServerTrack
- * process pointed at it. Key layout in keys.ts, byte layout in codec.ts, the
- * atomic per-sample update in scripts.ts. Same buckets, same rules and the same
- * doubles as the in-memory HostStore, so both answer every request identically.
+ * process pointed at it. Key layout in keys.ts, byte layout in codec.ts, the atomic
+ * per-host update in scripts.ts. Same buckets, same rules and the same doubles as the
+ * in-memory HostStore, so both answer every request identically.
  *
- *   record   EVALSHA record(known hosts only) ∥ ZADD XX GT hosts     1 round trip
+ *   record   EVALSHA record(known hosts only), grouped with the other writes of the same tick
+ *            into one pipeline per node (tick-group.ts)                1 round trip
+ *            newest sample in a later hour: + ZADD XX GT hosts         +1 round trip, once an hour per host
  *            unknown host: EVALSHA admit (trim, cap) → EVALSHA record  +2 round trips, once per host
  *   batch    read last of each host → EVALSHA admit of the unknown ones, ADMIT_CHUNK per call →
- *            EVALSHA record per sample and one ZADD XX GT, pipelined, BATCH_CHUNK samples per round trip
- *   report   MGET last, ring                                          1 round trip
+ *            one EVALSHA record per host carrying all its samples, pipelined, WRITE_CHUNK_CALLS
+ *            calls (and at most WRITE_CHUNK_SAMPLES samples) per round trip; then one ZADD XX GT
+ *            for the hosts whose newest sample entered a later hour
+ *   report   GETRANGE of the host's key from last to the end of the mode's ring  1 round trip
  *   hosts    ZRANGEBYSCORE hosts ∥ trim → read last of each host      1 + hosts / BATCH_CHUNK round trips
- *   forget   ZSCORE ∥ ZREM hosts → DEL the host's keys; true only for a live host
+ *   forget   ZSCORE ∥ ZREM hosts → DEL the host's key; true only for a live host
  *
- * "Read last" takes BATCH_CHUNK hosts per round trip: one MGET on one Redis; on a cluster,
- * whose hosts sit in many slots, one GET each, which auto-pipelining groups per node.
+ * "Read last" is a GETRANGE of each host's first LAST_BYTES, BATCH_CHUNK hosts per round trip,
+ * sent in one tick so auto-pipelining groups them per node.
  *
  * Every call, and each chunk of a chunked one, is bounded by `commandTimeoutMs`; a Redis
  * that is down, slow or refusing writes raises StoreUnavailableError (bounded-calls.ts),
  * which the HTTP layer answers with 503.
  */
-import { Cluster, Result } from 'ioredis';
-import { Mode, RESOLUTIONS } from '../modes';
+import { Result } from 'ioredis';
+import { LONGEST, Mode, RESOLUTIONS } from '../modes';
+import { bucketStart } from '../time';
 import { BoundedCalls } from './bounded-calls';
 import { FleetReadContext, readSummary, visitHosts } from './fleet-reads';
-import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './codec';
+import { LAST_BYTES, LastSample, decodeLast, decodeWindow, encodeSamples, reportRange, ringOf } from './codec';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisClient } from './connection';
-import { DEFAULT_KEY_PREFIX, hostKeys, hostsKey, recordScriptKeys } from './keys';
-import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './scripts';
+import { DEFAULT_KEY_PREFIX, hostsKey, seriesKey } from './keys';
+import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA, RECORD_REPLY } from './scripts';
+import { TickGroup } from './tick-group';
 import { StoreUnavailableError } from '../store-errors';
 import { DEFAULT_MAX_HOSTS } from '../host-store';
 import {
@@ -44,19 +50,23 @@ import {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    servertrackRecord(...keysAndArgs: (string | Buffer)[]): Result<number, Context>;
+    servertrackRecord(key: string, samples: Buffer, onlyIfKnown: string): Result<number, Context>;
     servertrackAdmit(...keysAndArgs: string[]): Result<(number | string)[], Context>;
   }
 }
 
 /**
- * Samples of a bulk request sent per pipeline, and hosts whose `last` key is read per round
- * trip. Each chunk must finish within the command timeout, and memory for pending replies
- * stays bounded whatever the request or the fleet size.
+ * Hosts whose newest sample is read per round trip. Each chunk must finish within the
+ * command timeout, and memory for pending replies stays bounded whatever the fleet size.
  */
 const BATCH_CHUNK = 1_000;
+/** Record script calls per round trip of a bulk write, and samples at most in them: each round trip stays a few ms of Redis time. */
+const WRITE_CHUNK_CALLS = 1_000;
+const WRITE_CHUNK_SAMPLES = 10_000;
+/** Samples of one host per script call: a host with a huge share of a request still gets Redis back between calls. */
+const SAMPLES_PER_CALL = 1_000;
 
-/** The record script's second argument: write only for a live host, or write in any case. */
+/** The record script's last argument: write only for a live host, or write in any case. */
 const ONLY_IF_KNOWN = '1';
 const ALWAYS = '0';
 
@@ -67,12 +77,24 @@ interface RedisStoreOptions {
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent: the cap of store.ts, shared by every process on this Redis
 }
 
+/** One record script call: samples of one host, in the order they are to be added. */
+interface RecordCall {
+  host: string;
+  samples: Sample[];
+}
+
+/** The hosts-set score of a host whose newest sample is at `timeSec` (see keys.ts). */
+function hourScore(timeSec: number): string {
+  return String(bucketStart(timeSec, LONGEST.bucketSeconds));
+}
+
 export class RedisStore implements Store {
   readonly maxHosts: number;
   private readonly client: RedisClient;
   private readonly prefix: string;
   private readonly hostsKey: string;
   private readonly calls: BoundedCalls;
+  private readonly tick = new TickGroup();
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
@@ -81,26 +103,25 @@ export class RedisStore implements Store {
     this.calls = new BoundedCalls(this.client, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
     // defineCommand is idempotent per client; several stores may share one connection.
-    this.client.defineCommand('servertrackRecord', { numberOfKeys: recordScriptKeys(hostKeys('', 'x')).length, lua: RECORD_LUA });
+    this.client.defineCommand('servertrackRecord', { numberOfKeys: 1, lua: RECORD_LUA });
     this.client.defineCommand('servertrackAdmit', { numberOfKeys: 1, lua: ADMIT_LUA });
   }
 
   /**
-   * Known host: the record script (which writes nothing for a host it does not know) and
-   * ZADD XX GT in parallel, one round trip. XX keeps ZADD from adding a host the cap has not
-   * admitted. Unknown host: admit (cap), then record.
+   * Known host: the record script alone (it writes nothing for a host it does not know),
+   * grouped with the tick's other writes; its hosts-set score is raised only when its newest
+   * sample enters a later hour. Unknown host: admit (cap), then record.
    */
   record(host: string, sample: Sample, nowSec: number): Promise<RecordOutcome> {
     return this.bounded(async () => {
-      const keys = recordScriptKeys(hostKeys(this.prefix, host));
-      const argument = encodeSampleArgument(nowSec, sample);
-      const [written] = await Promise.all([
-        this.client.servertrackRecord(...keys, argument, ONLY_IF_KNOWN),
-        this.client.zadd(this.hostsKey, 'XX', 'GT', String(sample.timeSec), host),
-      ]);
-      if (written === 1) return 'recorded';
-      if (!(await this.admit(new Map([[host, sample.timeSec]]), nowSec))) return 'full';
-      await this.client.servertrackRecord(...keys, argument, ALWAYS);
+      const key = seriesKey(this.prefix, host);
+      const argument = encodeSamples(nowSec, [sample]);
+      let reply = await this.tick.run(() => this.client.servertrackRecord(key, argument, ONLY_IF_KNOWN));
+      if (reply === RECORD_REPLY.notWritten) {
+        if (!(await this.admit(new Map([[host, sample.timeSec]]), nowSec))) return 'full';
+        reply = await this.client.servertrackRecord(key, argument, ALWAYS);
+      }
+      if (reply === RECORD_REPLY.writtenNewHour) await this.client.zadd(this.hostsKey, 'XX', 'GT', hourScore(sample.timeSec), host);
       return 'recorded';
     });
   }
@@ -108,68 +129,51 @@ export class RedisStore implements Store {
   /**
    * All or nothing under the cap: which hosts are unknown is read first (BATCH_CHUNK hosts
    * per round trip), they are admitted together (see admit()), and only then is anything
-   * written, pipelined in chunks of BATCH_CHUNK so each chunk fits the command timeout.
-   * Redis cannot make writes spread over cluster slots atomic, so a batch that fails
-   * part-way (503) may have been partly recorded; it is never reported accepted.
+   * written: each host's samples in one script call (in request order), pipelined in
+   * chunks so each round trip fits the command timeout. Redis cannot make writes spread
+   * over cluster slots atomic, so a batch that fails part-way (503) may have been partly
+   * recorded; it is never reported accepted.
    */
   async recordBatch(entries: readonly HostSample[], nowSec: number): Promise<RecordOutcome> {
-    const newestByHost = newestSecByHost(entries);
-    const hosts = [...newestByHost.keys()];
+    const byHost = samplesByHost(entries);
+    const hosts = [...byHost.keys()];
     const lasts = await this.readLasts(hosts);
     const unknown = new Map<string, number>();
     hosts.forEach((host, i) => {
       const last = lasts[i];
-      if (last === undefined || isExpired(last.timeSec, nowSec)) unknown.set(host, newestByHost.get(host) as number);
+      if (last === undefined || isExpired(last.timeSec, nowSec)) unknown.set(host, newestSec(byHost.get(host) as Sample[]));
     });
     if (unknown.size > 0 && !(await this.admit(unknown, nowSec))) return 'full';
-    for (let from = 0; from < entries.length; from += BATCH_CHUNK) {
-      await this.bounded(() => this.writeAll(entries.slice(from, from + BATCH_CHUNK), nowSec));
-    }
+    for (const chunk of writeChunks(byHost)) await this.bounded(() => this.writeAll(chunk, nowSec));
     return 'recorded';
   }
 
   /**
-   * One ZADD for the whole chunk (each host at its newest time) and one script call per
-   * sample. On one Redis an explicit pipeline: one promise for the chunk instead of one per
-   * command, which is most of the client's cost. A cluster's pipeline must stay on one node,
-   * so there each command goes on its own and auto-pipelining groups them per node.
+   * One script call per host of the chunk, sent in one tick: on one Redis that is one
+   * pipeline; on a cluster, whose pipelines must stay on one node, auto-pipelining groups
+   * them per node. Hosts whose newest sample entered a later hour then get their hosts-set
+   * score raised, all in one ZADD.
    */
-  private async writeAll(entries: readonly HostSample[], nowSec: number): Promise<void> {
+  private async writeAll(calls: readonly RecordCall[], nowSec: number): Promise<void> {
+    const replies = await Promise.all(
+      calls.map(({ host, samples }) => this.client.servertrackRecord(seriesKey(this.prefix, host), encodeSamples(nowSec, samples), ALWAYS)),
+    );
     const scores: string[] = [];
-    for (const [host, newestSec] of newestSecByHost(entries)) scores.push(String(newestSec), host);
-    const client = this.client;
-    if (client instanceof Cluster) {
-      await Promise.all([
-        ...entries.map(({ host, sample }) =>
-          client.servertrackRecord(...recordScriptKeys(hostKeys(this.prefix, host)), encodeSampleArgument(nowSec, sample), ALWAYS),
-        ),
-        client.zadd(this.hostsKey, 'XX', 'GT', ...scores),
-      ]);
-      return;
-    }
-    const pipeline = client.pipeline();
-    for (const { host, sample } of entries) {
-      pipeline.servertrackRecord(...recordScriptKeys(hostKeys(this.prefix, host)), encodeSampleArgument(nowSec, sample), ALWAYS);
-    }
-    pipeline.zadd(this.hostsKey, 'XX', 'GT', ...scores);
-    for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+    replies.forEach((reply, i) => {
+      if (reply === RECORD_REPLY.writtenNewHour) scores.push(hourScore(newestSec(calls[i].samples)), calls[i].host);
+    });
+    if (scores.length > 0) await this.client.zadd(this.hostsKey, 'XX', 'GT', ...scores);
   }
 
   /** The newest sample of each host, in the order given, read BATCH_CHUNK hosts at a time, each chunk within the timeout. */
   private async readLasts(hosts: readonly string[]): Promise<(LastSample | undefined)[]> {
     const lasts: (LastSample | undefined)[] = [];
     for (let from = 0; from < hosts.length; from += BATCH_CHUNK) {
-      const keys = hosts.slice(from, from + BATCH_CHUNK).map((host) => hostKeys(this.prefix, host).last);
-      for (const bytes of await this.bounded(() => this.getAll(keys))) lasts.push(decodeLast(bytes));
+      const keys = hosts.slice(from, from + BATCH_CHUNK).map((host) => seriesKey(this.prefix, host));
+      const chunk = await this.bounded(() => Promise.all(keys.map((key) => this.client.getrangeBuffer(key, 0, LAST_BYTES - 1))));
+      for (const bytes of chunk) lasts.push(decodeLast(bytes));
     }
     return lasts;
-  }
-
-  /** One MGET on one Redis. A cluster's keys sit in many slots, so there one GET each, which auto-pipelining groups per node. */
-  private getAll(keys: string[]): Promise<(Buffer | null)[]> {
-    const client = this.client;
-    if (client instanceof Cluster) return Promise.all(keys.map((key) => client.getBuffer(key)));
-    return client.mgetBuffer(...keys);
   }
 
   /**
@@ -190,7 +194,7 @@ export class RedisStore implements Store {
     try {
       for (let from = 0; from < hosts.length; from += ADMIT_CHUNK) {
         const args = [...head];
-        for (const [host, newestSec] of hosts.slice(from, from + ADMIT_CHUNK)) args.push(String(newestSec), host);
+        for (const [host, newestSec] of hosts.slice(from, from + ADMIT_CHUNK)) args.push(hourScore(newestSec), host);
         const [admitted, ...added] = await this.bounded(() => this.client.servertrackAdmit(...args));
         if (admitted !== 1) {
           await this.giveBack(taken);
@@ -214,11 +218,11 @@ export class RedisStore implements Store {
 
   report(host: string, mode: Mode, nowSec: number): Promise<Interval[] | undefined> {
     return this.bounded(async () => {
-      const keys = hostKeys(this.prefix, host);
-      const [lastBytes, ring] = await this.client.mgetBuffer(keys.last, keys.rings[mode]);
-      const last = decodeLast(lastBytes);
+      const { fromByte, toByte } = reportRange(mode);
+      const series = await this.client.getrangeBuffer(seriesKey(this.prefix, host), fromByte, toByte);
+      const last = decodeLast(series);
       if (last === undefined || isExpired(last.timeSec, nowSec)) return undefined;
-      return decodeWindow(ring, RESOLUTIONS[mode], nowSec);
+      return decodeWindow(ringOf(series, mode), RESOLUTIONS[mode], nowSec);
     });
   }
 
@@ -263,7 +267,7 @@ export class RedisStore implements Store {
       // The set first: a sample racing this DELETE then either lands before the keys go, or
       // finds the host unknown and re-admits it whole.
       const [score] = await Promise.all([this.client.zscore(this.hostsKey, host), this.client.zrem(this.hostsKey, host)]);
-      await this.client.del(...recordScriptKeys(hostKeys(this.prefix, host)));
+      await this.client.del(seriesKey(this.prefix, host));
       return score !== null && !isExpired(Number(score), nowSec);
     });
   }
@@ -289,9 +293,43 @@ export class RedisStore implements Store {
   }
 }
 
-/** Each host of `entries` once, at the time of its newest sample, in order of first appearance. */
-function newestSecByHost(entries: readonly HostSample[]): Map<string, number> {
-  const newest = new Map<string, number>();
-  for (const { host, sample } of entries) newest.set(host, Math.max(newest.get(host) ?? Number.NEGATIVE_INFINITY, sample.timeSec));
+/** The samples of each host, in request order, hosts in order of first appearance. */
+function samplesByHost(entries: readonly HostSample[]): Map<string, Sample[]> {
+  const byHost = new Map<string, Sample[]>();
+  for (const { host, sample } of entries) {
+    const samples = byHost.get(host);
+    if (samples === undefined) byHost.set(host, [sample]);
+    else samples.push(sample);
+  }
+  return byHost;
+}
+
+function newestSec(samples: readonly Sample[]): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const { timeSec } of samples) if (timeSec > newest) newest = timeSec;
   return newest;
+}
+
+/**
+ * The script calls of a batch, grouped into round trips: a host's samples go in calls of at
+ * most SAMPLES_PER_CALL, and a round trip takes at most WRITE_CHUNK_CALLS calls and
+ * WRITE_CHUNK_SAMPLES samples. A host's calls stay in order, and each waits for the round
+ * trip before it, so its sums add up in request order.
+ */
+function* writeChunks(byHost: Map<string, Sample[]>): Generator<RecordCall[]> {
+  let chunk: RecordCall[] = [];
+  let chunkSamples = 0;
+  for (const [host, samples] of byHost) {
+    for (let from = 0; from < samples.length; from += SAMPLES_PER_CALL) {
+      const part = samples.slice(from, from + SAMPLES_PER_CALL);
+      if (chunk.length === WRITE_CHUNK_CALLS || chunkSamples + part.length > WRITE_CHUNK_SAMPLES) {
+        yield chunk;
+        chunk = [];
+        chunkSamples = 0;
+      }
+      chunk.push({ host, samples: part });
+      chunkSamples += part.length;
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }

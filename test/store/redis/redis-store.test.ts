@@ -9,7 +9,7 @@ import { HostStore } from '../../../src/store/host-store';
 import { LONGEST, MODES, Mode, windowStart } from '../../../src/store/modes';
 import { RedisStore } from '../../../src/store/redis/redis-store';
 import { RedisClient } from '../../../src/store/redis/connection';
-import { hostKeys, hostsKey } from '../../../src/store/redis/keys';
+import { hostsKey, seriesKey } from '../../../src/store/redis/keys';
 import { HostSample, Sample } from '../../../src/store/store';
 import { fakeClock } from '../../helpers/fake-clock';
 import { TEST_COMMAND_TIMEOUT_MS, connectTestRedis, uniquePrefix } from '../../helpers/test-store';
@@ -212,6 +212,39 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     });
   });
 
+  describe('when one bulk request brings many samples per host', () => {
+    it('answers as the in-memory store, to the bit, with a host past one script call and the request past one round trip', async () => {
+      const { memory, redis } = stores();
+      // 12,000 samples: 3 hosts of 1,000 spread over a minute, and one host of 9,000 (9 script calls) spread over 2 hours.
+      const entries: HostSample[] = [];
+      for (let i = 0; i < 12_000; i++) {
+        const busy = i % 4 === 0 || i >= 4_000;
+        const host = busy ? 'busy' : `web-${i % 4}`;
+        const ageSec = busy ? (i * 0.77) % 7_200 : (i * 0.37) % 60;
+        entries.push({ host, sample: { timeSec: BASE_SEC - ageSec, cpuLoad: (i * 0.13) % 100, memLoad: ((i * 7) % 1_000) / 10 } });
+      }
+      expect(await redis.recordBatch(entries, BASE_SEC)).toBe(memory.recordBatch(entries, BASE_SEC));
+      expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
+      for (const host of ['busy', 'web-1', 'web-2', 'web-3'])
+        for (const mode of MODES) expect(await redis.report(host, mode, BASE_SEC)).toEqual(memory.report(host, mode, BASE_SEC));
+    });
+  });
+
+  describe('when many single samples arrive in the same tick', () => {
+    it('records every one, in call order, as the in-memory store does', async () => {
+      const { memory, redis } = stores();
+      const calls = Array.from({ length: 300 }, (_, i) => ({
+        host: `web-${i % 7}`,
+        sample: { timeSec: BASE_SEC - (i % 3), cpuLoad: (i * 0.1) % 100, memLoad: (i * 0.3) % 100 },
+      }));
+      const outcomes = await Promise.all(calls.map(({ host, sample }) => redis.record(host, sample, BASE_SEC)));
+      expect(outcomes).toEqual(calls.map(({ host, sample }) => memory.record(host, sample, BASE_SEC)));
+      expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
+      for (let h = 0; h < 7; h++)
+        expect(await redis.report(`web-${h}`, 'last_minute', BASE_SEC)).toEqual(memory.report(`web-${h}`, 'last_minute', BASE_SEC));
+    });
+  });
+
   describe('sums', () => {
     it('keep every bit: 1,000 samples of 0.1 average to what the in-memory store says', async () => {
       const { memory, redis } = stores();
@@ -231,35 +264,46 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
   });
 
   describe('keys', () => {
-    it('lays out one host as four keys sharing its hash tag, so they live in one cluster slot', async () => {
+    // BASE_SEC is 800 s into its hour.
+    const hourOfBase = BASE_SEC - 800;
+
+    it('lays out one host as one key named by its hash tag, and scores it in the hosts set by the hour of its newest sample', async () => {
       const { redis, prefix } = stores();
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
-      const keys = hostKeys(prefix, 'web-1');
-      expect(keys).toEqual({
-        rings: {
-          last_minute: `${prefix}{web-1}:last_minute`,
-          last_hour: `${prefix}{web-1}:last_hour`,
-          last_day: `${prefix}{web-1}:last_day`,
-        },
-        last: `${prefix}{web-1}:last`,
-      });
-      const names = [...Object.values(keys.rings), keys.last];
-      for (const name of names) expect(await client.exists(name)).toBe(1);
-      if (kind === 'redis-cluster') {
-        const slots = await Promise.all(names.map((name) => client.call('CLUSTER', 'KEYSLOT', name)));
-        expect(new Set(slots).size).toBe(1);
-      }
-      expect(await client.zrange(hostsKey(prefix), 0, -1, 'WITHSCORES')).toEqual(['web-1', String(BASE_SEC)]);
+      const key = seriesKey(prefix, 'web-1');
+      expect(key).toBe(`${prefix}{web-1}:series`);
+      expect(await client.exists(key)).toBe(1);
+      expect(await client.strlen(key)).toBe(32 + 144 * 56);
+      expect(await client.zrange(hostsKey(prefix), 0, -1, 'WITHSCORES')).toEqual(['web-1', String(hourOfBase)]);
     });
 
-    it('expire with their window, so Redis memory is bounded without a sweeper', async () => {
+    it('keeps a host seen only hours ago to the day ring, and grows it whole when a recent sample comes, keeping what it held', async () => {
+      const { memory, redis, prefix } = stores();
+      const key = seriesKey(prefix, 'web-1');
+      const old: Sample = { timeSec: BASE_SEC - 7_200, cpuLoad: 0.1, memLoad: 0.2 };
+      for (const store of [memory, redis]) await store.record('web-1', old, BASE_SEC);
+      expect(await client.strlen(key)).toBe(32 + 24 * 56);
+      const recent: Sample = { timeSec: BASE_SEC - 5, cpuLoad: 0.7, memLoad: 0.3 };
+      for (const store of [memory, redis]) await store.recordBatch([{ host: 'web-1', sample: recent }], BASE_SEC);
+      expect(await client.strlen(key)).toBe(32 + 144 * 56);
+      for (const mode of MODES) expect(await redis.report('web-1', mode, BASE_SEC)).toEqual(memory.report('web-1', mode, BASE_SEC));
+      expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
+    });
+
+    it('expire when the newest sample leaves the day window, set once per hour, not on every sample', async () => {
       const { redis, prefix } = stores();
+      const key = seriesKey(prefix, 'web-1');
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
-      const keys = hostKeys(prefix, 'web-1');
-      const ttls = await Promise.all(
-        [keys.rings.last_minute, keys.rings.last_hour, keys.rings.last_day, keys.last].map((key) => client.ttl(key)),
-      );
-      expect(ttls).toEqual([60, 3_600, DAY_SEC, DAY_SEC]);
+      expect(await client.ttl(key)).toBe(hourOfBase + DAY_SEC - BASE_SEC);
+      // 100 s later, same hour: no EXPIRE, so the TTL is still the one set at BASE_SEC (Redis's clock barely moved).
+      await redis.record('web-1', { timeSec: BASE_SEC + 100, cpuLoad: 1, memLoad: 2 }, BASE_SEC + 100);
+      expect(await client.ttl(key)).toBe(hourOfBase + DAY_SEC - BASE_SEC);
+      expect(await client.zscore(hostsKey(prefix), 'web-1')).toBe(String(hourOfBase));
+      // The next hour: a new expiry from that hour on, and the score follows.
+      const nextHourSec = hourOfBase + 3_600 + 200;
+      await redis.recordBatch([{ host: 'web-1', sample: { timeSec: nextHourSec, cpuLoad: 1, memLoad: 2 } }], nextHourSec);
+      expect(await client.ttl(key)).toBe(hourOfBase + 3_600 + DAY_SEC - nextHourSec);
+      expect(await client.zscore(hostsKey(prefix), 'web-1')).toBe(String(hourOfBase + 3_600));
     });
 
     it('trims the hosts set by time when listing, with no KEYS scan', async () => {
