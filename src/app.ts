@@ -4,6 +4,7 @@
  */
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { accessLog } from './http/access-log';
+import { agentScriptRouter } from './http/agent-script';
 import { PROTECTED_PATHS, ScopedTokens, bearerAuth, hasTokens } from './http/auth';
 import { BulkLimits } from './http/bulk';
 import { corsPolicy } from './http/cors';
@@ -95,6 +96,7 @@ export function createApp(options: AppOptions = {}): Express {
     .all(methodNotAllowed(['GET', 'HEAD']));
 
   app.use(perf.router);
+  app.use(agentScriptRouter());
   // After the API, so /perf requests never touch the file system looking for a page.
   app.use(dashboardRouter());
 
