@@ -30,6 +30,7 @@ export interface AppOptions {
   ingestTokens?: readonly string[]; // tokens that may only record samples (POST)
   readTokens?: readonly string[]; // tokens that may only read (GET, HEAD); no token of any kind (the default) leaves the API open
   corsOrigins?: readonly string[]; // origins allowed by CORS, or ['*']; none (the default) sends no CORS headers
+  staleAfterSec?: number; // a host whose newest sample is older is listed as stale; DEFAULT_STALE_AFTER_SEC when absent
   /**
    * Built here when absent; passed in to read its registries (tests, a cluster primary).
    * false: no /metrics and no per-request metrics work (the baseline bench/metrics-cost measures against).
