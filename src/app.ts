@@ -13,9 +13,11 @@ import { errorHandler, methodNotAllowed } from './http/errors';
 import { securityHeaders } from './http/security-headers';
 import { AppMetrics } from './metrics/metrics';
 import { hostLimitWarnings } from './http/host-cap';
+import { metricsHostsRouter } from './http/metrics-hosts';
 import { openApiHandler } from './http/openapi';
 import { allowQuery } from './http/query-params';
 import { perfRoutes } from './http/routes';
+import { DEFAULT_STALE_AFTER_SEC } from './fleet/status';
 import { Logger, silentLogger } from './logger';
 import { HostStore } from './store/host-store';
 import { Store } from './store/store';
@@ -90,6 +92,9 @@ export function createApp(options: AppOptions = {}): Express {
       .get(allowQuery(), metrics.handler())
       .all(methodNotAllowed(['GET', 'HEAD']));
   }
+
+  // Apart from the registry above: per-host gauges are read from the store, so they need no prom-client.
+  app.use(metricsHostsRouter({ store, clock, staleAfterSec: options.staleAfterSec ?? DEFAULT_STALE_AFTER_SEC }));
 
   app
     .route('/openapi.json')

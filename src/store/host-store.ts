@@ -17,7 +17,7 @@
  */
 import { MODES, Mode, RESOLUTIONS, windowStart } from './modes';
 import { Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
-import { HostSample, HostSummary, Interval, RecordOutcome, Sample, Store, isExpired, oldestLiveSec } from './store';
+import { HostFilter, HostSample, HostSummary, HostWindow, Interval, RecordOutcome, Sample, Store, isExpired, oldestLiveSec } from './store';
 
 function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: number } {
   const byMode = {} as Record<Mode, Ring>;
@@ -51,6 +51,10 @@ class HostEntry implements HostState {
 }
 
 export const DEFAULT_MAX_HOSTS = 100_000;
+
+function byHost(a: HostSummary, b: HostSummary): number {
+  return a.host < b.host ? -1 : a.host > b.host ? 1 : 0;
+}
 
 interface HostStoreOptions {
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent
@@ -155,7 +159,19 @@ export class HostStore implements Store {
       if (this.expireIfStale(host, entry, nowSec)) continue;
       summaries.push({ host, lastSeenSec: entry.lastSeenSec, cpuLoad: entry.lastCpuLoad, memLoad: entry.lastMemLoad });
     }
-    return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+    return summaries.sort(byHost);
+  }
+
+  hostWindows(mode: Mode, nowSec: number, accept: HostFilter): HostWindow[] {
+    const ring = LAYOUT.byMode[mode];
+    const windows: HostWindow[] = [];
+    for (const [host, entry] of this.entries) {
+      if (this.expireIfStale(host, entry, nowSec) || !accept(host, entry.lastSeenSec)) continue;
+      const window = { samples: 0, cpuSum: 0, memSum: 0 };
+      ring.addWindowTotals(entry.series, nowSec, window);
+      windows.push({ host, lastSeenSec: entry.lastSeenSec, cpuLoad: entry.lastCpuLoad, memLoad: entry.lastMemLoad, window });
+    }
+    return windows.sort(byHost);
   }
 
   countHosts(nowSec: number): number {

@@ -19,7 +19,7 @@
  * for a week reads as empty without any timer touching it.
  */
 import { Resolution, windowStart } from './modes';
-import { Interval } from './store';
+import { Interval, WindowTotals } from './store';
 
 /** Float64 statistics per slot, in this order: cpuSum, memSum, cpuMin, cpuMax, memMin, memMax. */
 export const STATS_PER_SLOT = 6;
@@ -139,6 +139,28 @@ export class Ring {
   /** The whole window ending with the bucket in progress at `nowSec`, oldest first. */
   window(series: SeriesBuffer, nowSec: number): Interval[] {
     return walkWindow(this.resolution, nowSec, (i, startSec) => readSlot(series, this.firstSlot + i, startSec));
+  }
+
+  /**
+   * Adds every live bucket of the window at `nowSec` into `totals`: the numbers a report of the
+   * window would show, summed, without building its intervals (a fleet read does this per host).
+   */
+  addWindowTotals(series: SeriesBuffer, nowSec: number, totals: WindowTotals): void {
+    const { bucketSeconds, bucketCount } = this.resolution;
+    const firstStartSec = windowStart(this.resolution, nowSec);
+    const meta = series.meta;
+    const stats = series.stats;
+    for (let k = 0; k < bucketCount; k++) {
+      const startSec = firstStartSec + k * bucketSeconds;
+      const slot = this.firstSlot + slotIndex(startSec, this.resolution);
+      const m = metaIndex(slot);
+      const samples = meta[m + 1];
+      if (meta[m] !== startSec || samples === 0) continue;
+      const at = statsIndex(slot);
+      totals.samples += samples;
+      totals.cpuSum += stats[at + CPU_SUM];
+      totals.memSum += stats[at + MEM_SUM];
+    }
   }
 
   /** Whether the bucket starting at `startSec` is still inside this ring's window at `nowSec`. */

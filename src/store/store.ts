@@ -51,6 +51,25 @@ export interface HostSummary {
 }
 
 /**
+ * One host's whole window of a mode, summed: sums rather than means, so a mean over the
+ * window is the exact sum / count of every sample in it, as a report's is per interval.
+ * samples 0 means the window holds none (the sums are then 0).
+ */
+export interface WindowTotals {
+  samples: number;
+  cpuSum: number;
+  memSum: number;
+}
+
+/** A host, its newest sample and the totals of one window. */
+export interface HostWindow extends HostSummary {
+  window: WindowTotals;
+}
+
+/** Which hosts a fleet read wants, by name (as stored) and newest-sample time; asked before any window is summed. */
+export type HostFilter = (host: string, lastSeenSec: number) => boolean;
+
+/**
  * The oldest newest-sample time a live host may have at `nowSec`: the start of the last_day
  * window. A host whose newest sample is older is expired, in every store (see isExpired).
  */
@@ -96,6 +115,12 @@ export interface Store {
   hosts(nowSec: number): MaybePromise<HostSummary[]>;
   /** Drops a host and its data; false when the host was unknown. */
   forget(host: string, nowSec: number): MaybePromise<boolean>;
+  /**
+   * Every known host that `accept` takes, with its newest sample and the totals of `mode`'s
+   * window, sorted by host name. Optional: without it, fleet/host-windows.ts sums each
+   * host's report.
+   */
+  hostWindows?(mode: Mode, nowSec: number, accept: HostFilter): MaybePromise<HostWindow[]>;
   /** How many hosts `hosts()` would list, without building the list; optional (metrics fall back to hosts()). */
   countHosts?(nowSec: number): MaybePromise<number>;
   /** Whether the store can serve requests now; absent for stores that always can (in memory). */
