@@ -1,9 +1,13 @@
 /*
  * Debian's prometheus scrapes a ServerTrack process, /metrics and /metrics/hosts, with a
- * read token, as docs/prometheus.md configures it; its HTTP API then returns the host's loads.
+ * read token, through examples/prometheus.yml (docs/prometheus.md); its HTTP API then returns
+ * the host's loads, and answers every query of examples/grafana-dashboard.json.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { PrometheusProcess, startPrometheus } from '../helpers/prometheus-process';
-import { ServerProcess, startServerProcess } from '../helpers/server-process';
+import { ROOT_DIR, ServerProcess, startServerProcess } from '../helpers/server-process';
 
 jest.setTimeout(60_000);
 
@@ -12,20 +16,53 @@ const INGEST_TOKEN = 'agent-token';
 const QUERY_TIMEOUT_MS = 30_000;
 const QUERY_POLL_MS = 200;
 
+interface ScrapeJob {
+  job_name: string;
+  metrics_path: string;
+  authorization?: { credentials: string };
+  static_configs: { targets: string[] }[];
+}
+
+/**
+ * examples/prometheus.yml, as docs/prometheus.md shows it, pointed at `target` with the test's
+ * token and scraped every second; plus a job without the token, which must find the target down.
+ */
 function scrapeConfig(target: string): string {
-  const job = (name: string, metricsPath: string, authorization: string): string => `
-  - job_name: ${name}
-    metrics_path: ${metricsPath}${authorization}
-    static_configs:
-      - targets: ['${target}']`;
-  const withToken = `
-    authorization:
-      credentials: ${READ_TOKEN}`;
-  return `global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:${job('servertrack', '/metrics', withToken)}${job('servertrack-hosts', '/metrics/hosts', withToken)}${job('servertrack-no-token', '/metrics/hosts', '')}
-`;
+  const config = parse(readFileSync(path.join(ROOT_DIR, 'examples', 'prometheus.yml'), 'utf8')) as {
+    global: Record<string, string>;
+    scrape_configs: ScrapeJob[];
+  };
+  config.global.scrape_interval = '1s';
+  config.global.scrape_timeout = '1s';
+  for (const job of config.scrape_configs) {
+    expect(job.static_configs).toEqual([{ targets: ['tracker:8080'] }]);
+    expect(job.authorization).toEqual({ credentials: 's3cret-read-token' });
+    job.static_configs = [{ targets: [target] }];
+    job.authorization = { credentials: READ_TOKEN };
+  }
+  expect(config.scrape_configs.map((job) => [job.job_name, job.metrics_path])).toEqual([
+    ['servertrack', '/metrics'],
+    ['servertrack-hosts', '/metrics/hosts'],
+  ]);
+  const withoutToken = { ...config.scrape_configs[1], job_name: 'servertrack-no-token' };
+  delete withoutToken.authorization;
+  config.scrape_configs.push(withoutToken);
+  return stringify(config);
+}
+
+interface GrafanaPanel {
+  title: string;
+  targets: { expr: string }[];
+}
+
+/** Every PromQL expression of examples/grafana-dashboard.json, with its $host variable as Grafana's "All" (.*) sends it. */
+function dashboardQueries(): { title: string; expr: string }[] {
+  const dashboard = JSON.parse(readFileSync(path.join(ROOT_DIR, 'examples', 'grafana-dashboard.json'), 'utf8')) as {
+    panels: GrafanaPanel[];
+  };
+  return dashboard.panels.flatMap((panel) =>
+    panel.targets.map((target) => ({ title: panel.title, expr: target.expr.replaceAll('$host', '.*') })),
+  );
 }
 
 describe('Prometheus scraping ServerTrack (real prometheus)', () => {
@@ -70,6 +107,17 @@ describe('Prometheus scraping ServerTrack (real prometheus)', () => {
   it('scrapes /metrics with the token too', async () => {
     expect(await valueOnce('servertrack_hosts{job="servertrack"}')).toBe('1');
     expect(await valueOnce('up{job="servertrack"}')).toBe('1');
+  });
+
+  it.each(dashboardQueries())('answers the Grafana panel "$title": $expr', async ({ expr }) => {
+    const expected: Record<string, string> = {
+      'servertrack_host_cpu_load_last_minute_percent{host=~".*"}': '12.5',
+      'servertrack_host_memory_load_last_minute_percent{host=~".*"}': '40.1',
+      'count(time() - servertrack_host_last_seen_timestamp_seconds{host=~".*"} > 120) or vector(0)': '0',
+      'avg(servertrack_host_cpu_load_last_minute_percent{host=~".*"})': '12.5',
+      'max(servertrack_host_cpu_load_last_minute_percent{host=~".*"})': '12.5',
+    };
+    expect(await valueOnce(expr)).toBe(expected[expr]);
   });
 
   it('is refused without the token: the target is down', async () => {
