@@ -37,7 +37,10 @@ export function metricsHostsRouter({ store, clock, staleAfterSec }: MetricsHosts
       const accept = (host: string, lastSeenSec: number): boolean =>
         passesStatus(status, lastSeenSec, nowSec, staleAfterSec) && matches(host);
       hostWindows(store, 'last_minute', nowSec, accept).then((hosts) => {
-        res.type(PROMETHEUS_TEXT_TYPE).send(hostExposition(hosts));
+        // res.end, not res.send: send would hash the whole body for an ETag (tens of MB for a
+        // large fleet) that Prometheus never sends back. Node sets Content-Length, and sends no body to HEAD.
+        res.setHeader('Content-Type', PROMETHEUS_TEXT_TYPE);
+        res.end(hostExposition(hosts));
       }, next);
     })
     .all(methodNotAllowed(['GET', 'HEAD']));

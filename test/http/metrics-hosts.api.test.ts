@@ -38,6 +38,9 @@ describe('GET /metrics/hosts', () => {
     const res = await request(testApp().app).get('/metrics/hosts').expect(200);
     expect(res.headers['content-type']).toBe(PROMETHEUS_TEXT_TYPE);
     expect(res.text).toBe(EMPTY);
+    // Sized, and not hashed for an ETag nobody asks for.
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(EMPTY)));
+    expect(res.headers.etag).toBeUndefined();
   });
 
   it("gives each host its newest sample, its time and its last minute's exact means, hosts in name order", async () => {
