@@ -17,8 +17,8 @@ import { metricsHostsRouter } from './http/metrics-hosts';
 import { openApiHandler } from './http/openapi';
 import { allowQuery } from './http/query-params';
 import { perfRoutes } from './http/routes';
-import { DEFAULT_STALE_AFTER_SEC } from './fleet/status';
 import { Logger, silentLogger } from './logger';
+import { DEFAULT_STALE_AFTER_SEC } from './fleet/status';
 import { HostStore } from './store/host-store';
 import { Store } from './store/store';
 import { Clock, systemClock } from './store/time';
@@ -66,7 +66,8 @@ export function createApp(options: AppOptions = {}): Express {
     metrics?.countHostLimitRejection();
     warnHostLimit(nowSec);
   };
-  const perf = perfRoutes({ store, clock, bulkLimits: options.bulkLimits, onHostLimit });
+  const staleAfterSec = options.staleAfterSec ?? DEFAULT_STALE_AFTER_SEC;
+  const perf = perfRoutes({ store, clock, staleAfterSec, bulkLimits: options.bulkLimits, onHostLimit });
   // The request sent most, a sample POST, goes no further than this: every layer above is one
   // it needs, every route below one it would only be matched against (sample-fast-route.ts).
   app.use(perf.fastSampleRoute);
@@ -94,7 +95,7 @@ export function createApp(options: AppOptions = {}): Express {
   }
 
   // Apart from the registry above: per-host gauges are read from the store, so they need no prom-client.
-  app.use(metricsHostsRouter({ store, clock, staleAfterSec: options.staleAfterSec ?? DEFAULT_STALE_AFTER_SEC }));
+  app.use(metricsHostsRouter({ store, clock, staleAfterSec }));
 
   app
     .route('/openapi.json')

@@ -5,11 +5,12 @@
  */
 import { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
-import { hostWindows } from '../fleet/host-windows';
 import { parseMatchParam } from '../fleet/match';
 import { parseStatusParam, passesStatus } from '../fleet/status';
-import { hostExposition } from '../metrics/host-exposition';
-import { Store } from '../store/store';
+import { windowLayout } from '../fleet/window-layout';
+import { windowTotals } from '../fleet/window-totals';
+import { HostGauges, hostExposition } from '../metrics/host-exposition';
+import { HostNewest, RingSlots, Store } from '../store/store';
 import { Clock } from '../store/time';
 import { methodNotAllowed } from './errors';
 import { queryCheck } from './query-params';
@@ -25,6 +26,34 @@ interface MetricsHostsDeps {
 
 const QUERY = queryCheck('match', 'status');
 
+function byHost(a: HostGauges, b: HostGauges): number {
+  return a.host < b.host ? -1 : a.host > b.host ? 1 : 0;
+}
+
+/**
+ * Every host `accept` takes (by name and newest-sample time), with its newest sample and its
+ * last minute's means, sorted by host name: one visit of the store, each last-minute ring read
+ * in place (fleet/window-totals.ts).
+ */
+export function hostGauges(store: Store, nowSec: number, accept: (host: string, lastSeenSec: number) => boolean): Promise<HostGauges[]> {
+  const layout = windowLayout('last_minute', nowSec);
+  const hosts: HostGauges[] = [];
+  const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
+    if (ring === undefined || !accept(host, newest.lastSeenSec)) return;
+    const minute = windowTotals(ring, layout);
+    hosts.push({
+      host,
+      lastSeenSec: newest.lastSeenSec,
+      cpuLoad: newest.lastCpuLoad,
+      memLoad: newest.lastMemLoad,
+      cpuLastMinute: minute.cpuMean,
+      memLastMinute: minute.memMean,
+    });
+  };
+  // A store visits in no particular order; sorted, a scrape reads the same from one time to the next.
+  return Promise.resolve(store.visitHosts(nowSec, 'last_minute', visit)).then(() => hosts.sort(byHost));
+}
+
 export function metricsHostsRouter({ store, clock, staleAfterSec }: MetricsHostsDeps): Router {
   const router = express.Router();
   router
@@ -35,8 +64,8 @@ export function metricsHostsRouter({ store, clock, staleAfterSec }: MetricsHosts
       const matches = parseMatchParam(req.query.match);
       const status = parseStatusParam(req.query.status);
       const accept = (host: string, lastSeenSec: number): boolean =>
-        passesStatus(status, lastSeenSec, nowSec, staleAfterSec) && matches(host);
-      hostWindows(store, 'last_minute', nowSec, accept).then((hosts) => {
+        matches(host) && passesStatus(status, lastSeenSec, nowSec, staleAfterSec);
+      hostGauges(store, nowSec, accept).then((hosts) => {
         // res.end, not res.send: send would hash the whole body for an ETag (tens of MB for a
         // large fleet) that Prometheus never sends back. Node sets Content-Length, and sends no body to HEAD.
         res.setHeader('Content-Type', PROMETHEUS_TEXT_TYPE);

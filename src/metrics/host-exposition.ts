@@ -17,7 +17,16 @@
  * thousands of label maps built and sorted per scrape (bench/metrics-hosts.bench.ts measures it).
  */
 import { toWireNumber } from '../http/wire';
-import { HostWindow } from '../store/store';
+
+/** One host as the gauges show it: its newest sample, and its last minute's means (null when it holds no sample). */
+export interface HostGauges {
+  host: string;
+  lastSeenSec: number;
+  cpuLoad: number;
+  memLoad: number;
+  cpuLastMinute: number | null;
+  memLastMinute: number | null;
+}
 
 /** Label value escaping of the text format: backslash, double quote and line feed. */
 export function escapeLabelValue(value: string): string {
@@ -31,7 +40,7 @@ interface Family {
   name: string;
   help: string;
   /** The value for a host, or undefined for no line. */
-  value(host: HostWindow): number | undefined;
+  value(host: HostGauges): number | undefined;
 }
 
 const FAMILIES: readonly Family[] = [
@@ -53,17 +62,17 @@ const FAMILIES: readonly Family[] = [
   {
     name: 'servertrack_host_cpu_load_last_minute_percent',
     help: 'Mean CPU load of every sample of the host in the last minute (the last_minute window), in percent; absent when it holds none',
-    value: (h) => (h.window.samples === 0 ? undefined : toWireNumber(h.window.cpuSum / h.window.samples)),
+    value: (h) => (h.cpuLastMinute === null ? undefined : toWireNumber(h.cpuLastMinute)),
   },
   {
     name: 'servertrack_host_memory_load_last_minute_percent',
     help: 'Mean memory load of every sample of the host in the last minute (the last_minute window), in percent; absent when it holds none',
-    value: (h) => (h.window.samples === 0 ? undefined : toWireNumber(h.window.memSum / h.window.samples)),
+    value: (h) => (h.memLastMinute === null ? undefined : toWireNumber(h.memLastMinute)),
   },
 ];
 
-/** The exposition of `hosts` (with their last_minute totals). */
-export function hostExposition(hosts: readonly HostWindow[]): string {
+/** The exposition of `hosts`, in the order given. */
+export function hostExposition(hosts: readonly HostGauges[]): string {
   // Each host's label set once, shared by its five lines.
   const labels = hosts.map((h) => `{host="${NEEDS_ESCAPE.test(h.host) ? escapeLabelValue(h.host) : h.host}"} `);
   let text = '';

@@ -17,7 +17,18 @@
  */
 import { MODES, Mode, RESOLUTIONS, windowStart } from './modes';
 import { Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
-import { HostFilter, HostSample, HostSummary, HostWindow, Interval, RecordOutcome, Sample, Store, isExpired, oldestLiveSec } from './store';
+import {
+  HostSample,
+  HostSummary,
+  HostVisitor,
+  Interval,
+  MaybePromise,
+  RecordOutcome,
+  Sample,
+  Store,
+  isExpired,
+  oldestLiveSec,
+} from './store';
 
 function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: number } {
   const byMode = {} as Record<Mode, Ring>;
@@ -52,9 +63,15 @@ class HostEntry implements HostState {
 
 export const DEFAULT_MAX_HOSTS = 100_000;
 
-function byHost(a: HostSummary, b: HostSummary): number {
-  return a.host < b.host ? -1 : a.host > b.host ? 1 : 0;
-}
+/**
+ * Hosts one turn of visitHosts reads before yielding to the event loop. Reading a last_hour
+ * window and ranking or aggregating it costs well under 1 µs per host, so a turn stays a few
+ * milliseconds and sample POSTs are never held behind a fleet query for long.
+ */
+const VISIT_CHUNK_HOSTS = 20_000;
+
+/** Stands in a visit's reused RingSlots until its first host. */
+const NO_SERIES = allocateSeries(0);
 
 interface HostStoreOptions {
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent
@@ -159,19 +176,48 @@ export class HostStore implements Store {
       if (this.expireIfStale(host, entry, nowSec)) continue;
       summaries.push({ host, lastSeenSec: entry.lastSeenSec, cpuLoad: entry.lastCpuLoad, memLoad: entry.lastMemLoad });
     }
-    return summaries.sort(byHost);
+    return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   }
 
-  hostWindows(mode: Mode, nowSec: number, accept: HostFilter): HostWindow[] {
-    const ring = LAYOUT.byMode[mode];
-    const windows: HostWindow[] = [];
-    for (const [host, entry] of this.entries) {
-      if (this.expireIfStale(host, entry, nowSec) || !accept(host, entry.lastSeenSec)) continue;
-      const window = { samples: 0, cpuSum: 0, memSum: 0 };
-      ring.addWindowTotals(entry.series, nowSec, window);
-      windows.push({ host, lastSeenSec: entry.lastSeenSec, cpuLoad: entry.lastCpuLoad, memLoad: entry.lastMemLoad, window });
-    }
-    return windows.sort(byHost);
+  summary(host: string, nowSec: number): HostSummary | undefined {
+    const entry = this.liveEntry(host, nowSec);
+    return entry && { host, lastSeenSec: entry.lastSeenSec, cpuLoad: entry.lastCpuLoad, memLoad: entry.lastMemLoad };
+  }
+
+  /**
+   * Synchronous for up to VISIT_CHUNK_HOSTS hosts; past that, one chunk per event loop turn
+   * (setImmediate, so pending I/O runs in between) and a promise for the end. The Map
+   * iterator stays valid across turns (see states()). Expired hosts are dropped as they are
+   * met, as hosts() drops them.
+   */
+  visitHosts(nowSec: number, mode: Mode | undefined, visit: HostVisitor): MaybePromise<void> {
+    const ring = mode === undefined ? undefined : LAYOUT.byMode[mode];
+    // One object for every host: the visitor may not keep it (store.ts).
+    const slots: { series: SeriesBuffer; firstSlot: number } | undefined = ring && { series: NO_SERIES, firstSlot: ring.firstSlot };
+    const iterator = this.entries.entries();
+    const visitChunk = (): boolean => {
+      for (let n = 0; n < VISIT_CHUNK_HOSTS; n++) {
+        const next = iterator.next();
+        if (next.done === true) return true;
+        const [host, entry] = next.value;
+        if (this.expireIfStale(host, entry, nowSec)) continue;
+        if (slots !== undefined) slots.series = entry.series;
+        visit(host, entry, slots);
+      }
+      return false;
+    };
+    if (visitChunk()) return;
+    return new Promise<void>((resolve, reject) => {
+      const step = (): void => {
+        try {
+          if (visitChunk()) resolve();
+          else setImmediate(step);
+        } catch (err) {
+          reject(err);
+        }
+      };
+      setImmediate(step);
+    });
   }
 
   countHosts(nowSec: number): number {

@@ -19,16 +19,16 @@
  * for a week reads as empty without any timer touching it.
  */
 import { Resolution, windowStart } from './modes';
-import { Interval, WindowTotals } from './store';
+import { Interval } from './store';
 
 /** Float64 statistics per slot, in this order: cpuSum, memSum, cpuMin, cpuMax, memMin, memMax. */
 export const STATS_PER_SLOT = 6;
-const CPU_SUM = 0;
-const MEM_SUM = 1;
-const CPU_MIN = 2;
-const CPU_MAX = 3;
-const MEM_MIN = 4;
-const MEM_MAX = 5;
+export const CPU_SUM = 0;
+export const MEM_SUM = 1;
+export const CPU_MIN = 2;
+export const CPU_MAX = 3;
+export const MEM_MIN = 4;
+export const MEM_MAX = 5;
 // The seventh Float64 cell of a slot holds two Uint32: the bucket start, then the count.
 const FLOAT64_PER_SLOT = STATS_PER_SLOT + 1;
 const UINT32_PER_SLOT = 2 * FLOAT64_PER_SLOT;
@@ -139,28 +139,6 @@ export class Ring {
   /** The whole window ending with the bucket in progress at `nowSec`, oldest first. */
   window(series: SeriesBuffer, nowSec: number): Interval[] {
     return walkWindow(this.resolution, nowSec, (i, startSec) => readSlot(series, this.firstSlot + i, startSec));
-  }
-
-  /**
-   * Adds every live bucket of the window at `nowSec` into `totals`: the numbers a report of the
-   * window would show, summed, without building its intervals (a fleet read does this per host).
-   */
-  addWindowTotals(series: SeriesBuffer, nowSec: number, totals: WindowTotals): void {
-    const { bucketSeconds, bucketCount } = this.resolution;
-    const firstStartSec = windowStart(this.resolution, nowSec);
-    const meta = series.meta;
-    const stats = series.stats;
-    for (let k = 0; k < bucketCount; k++) {
-      const startSec = firstStartSec + k * bucketSeconds;
-      const slot = this.firstSlot + slotIndex(startSec, this.resolution);
-      const m = metaIndex(slot);
-      const samples = meta[m + 1];
-      if (meta[m] !== startSec || samples === 0) continue;
-      const at = statsIndex(slot);
-      totals.samples += samples;
-      totals.cpuSum += stats[at + CPU_SUM];
-      totals.memSum += stats[at + MEM_SUM];
-    }
   }
 
   /** Whether the bucket starting at `startSec` is still inside this ring's window at `nowSec`. */

@@ -6,6 +6,7 @@
  * are handed a promise and the in-memory hot path never pays for one.
  */
 import { LONGEST, Mode, windowStart } from './modes';
+import type { SeriesBuffer } from './ring-buffer';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -50,24 +51,28 @@ export interface HostSummary {
   memLoad: number;
 }
 
+/** The newest sample of a host as a visit reads it, in place. */
+export interface HostNewest {
+  readonly lastSeenSec: number;
+  readonly lastCpuLoad: number;
+  readonly lastMemLoad: number;
+}
+
 /**
- * One host's whole window of a mode, summed: sums rather than means, so a mean over the
- * window is the exact sum / count of every sample in it, as a report's is per interval.
- * samples 0 means the window holds none (the sums are then 0).
+ * One host's ring of one mode, read in place: slots firstSlot .. firstSlot + bucketCount - 1
+ * of `series`, laid out as ring-buffer.ts draws it. Valid only during the visit call.
  */
-export interface WindowTotals {
-  samples: number;
-  cpuSum: number;
-  memSum: number;
+export interface RingSlots {
+  readonly series: SeriesBuffer;
+  readonly firstSlot: number;
 }
 
-/** A host, its newest sample and the totals of one window. */
-export interface HostWindow extends HostSummary {
-  window: WindowTotals;
-}
-
-/** Which hosts a fleet read wants, by name (as stored) and newest-sample time; asked before any window is summed. */
-export type HostFilter = (host: string, lastSeenSec: number) => boolean;
+/**
+ * Called once per live host by visitHosts, in no particular order. `ring` is the ring of the
+ * mode asked for (undefined when none was). Neither argument may be kept after the call: a
+ * store may reuse them for the next host.
+ */
+export type HostVisitor = (host: string, newest: HostNewest, ring: RingSlots | undefined) => void;
 
 /**
  * The oldest newest-sample time a live host may have at `nowSec`: the start of the last_day
@@ -113,14 +118,17 @@ export interface Store {
   report(host: string, mode: Mode, nowSec: number): MaybePromise<Interval[] | undefined>;
   /** Every known host with its newest sample, sorted by host name. */
   hosts(nowSec: number): MaybePromise<HostSummary[]>;
+  /** One host's newest sample; undefined for an unknown host. */
+  summary(host: string, nowSec: number): MaybePromise<HostSummary | undefined>;
+  /**
+   * Calls `visit` for every live host, with the ring of `mode` when one is given, without
+   * building an Interval per bucket: the fleet questions (src/fleet/) read the slots in place.
+   * May spread the visit over several event loop turns (and answer with a promise) so a
+   * large fleet never holds the loop; a host recorded meanwhile may or may not be visited.
+   */
+  visitHosts(nowSec: number, mode: Mode | undefined, visit: HostVisitor): MaybePromise<void>;
   /** Drops a host and its data; false when the host was unknown. */
   forget(host: string, nowSec: number): MaybePromise<boolean>;
-  /**
-   * Every known host that `accept` takes, with its newest sample and the totals of `mode`'s
-   * window, sorted by host name. Optional: without it, fleet/host-windows.ts sums each
-   * host's report.
-   */
-  hostWindows?(mode: Mode, nowSec: number, accept: HostFilter): MaybePromise<HostWindow[]>;
   /** How many hosts `hosts()` would list, without building the list; optional (metrics fall back to hosts()). */
   countHosts?(nowSec: number): MaybePromise<number>;
   /** Whether the store can serve requests now; absent for stores that always can (in memory). */

@@ -69,7 +69,7 @@ describe('CORS', () => {
       const { app } = corsApp([GRAFANA]);
       await postSample(app, 'web-01', { cpuload: '1', memload: '2' }).set('Authorization', `Bearer ${FULL}`).expect(201);
       const res = await request(app).get('/perf').set('Origin', GRAFANA).set('Authorization', `Bearer ${READER}`).expect(200);
-      expect(res.body).toEqual([{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 1, memload: 2 }]);
+      expect(res.body).toEqual([{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 1, memload: 2, status: 'live' }]);
       expect(corsHeaders(res.headers)).toEqual({
         'access-control-allow-origin': GRAFANA,
         'access-control-expose-headers': 'WWW-Authenticate,Retry-After',

@@ -12,7 +12,7 @@ describe('escapeLabelValue', () => {
 
 describe('hostExposition', () => {
   it('escapes a label value that needs it', () => {
-    const text = hostExposition([{ host: 'a"b', lastSeenSec: 1, cpuLoad: 2, memLoad: 3, window: { samples: 0, cpuSum: 0, memSum: 0 } }]);
+    const text = hostExposition([{ host: 'a"b', lastSeenSec: 1, cpuLoad: 2, memLoad: 3, cpuLastMinute: null, memLastMinute: null }]);
     expect(text).toContain('\nservertrack_host_cpu_load_percent{host="a\\"b"} 2\n');
   });
 });
