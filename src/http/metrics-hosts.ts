@@ -9,7 +9,7 @@ import { parseMatchParam } from '../fleet/match';
 import { parseStatusParam, passesStatus } from '../fleet/status';
 import { windowLayout } from '../fleet/window-layout';
 import { windowTotals } from '../fleet/window-totals';
-import { HostGauges, hostExposition } from '../metrics/host-exposition';
+import { HostGauges, hostExpositionChunks } from '../metrics/host-exposition';
 import { HostNewest, RingSlots, Store } from '../store/store';
 import { Clock } from '../store/time';
 import { methodNotAllowed } from './errors';
@@ -66,10 +66,16 @@ export function metricsHostsRouter({ store, clock, staleAfterSec }: MetricsHosts
       const accept = (host: string, lastSeenSec: number): boolean =>
         matches(host) && passesStatus(status, lastSeenSec, nowSec, staleAfterSec);
       hostGauges(store, nowSec, accept).then((hosts) => {
-        // res.end, not res.send: send would hash the whole body for an ETag (tens of MB for a
-        // large fleet) that Prometheus never sends back. Node sets Content-Length, and sends no body to HEAD.
+        // Written chunk by chunk, not res.send: send would want one flat string and hash the
+        // whole body for an ETag (tens of MB for a large fleet) that Prometheus never sends back.
+        const chunks = hostExpositionChunks(hosts);
+        let bytes = 0;
+        for (const chunk of chunks) bytes += Buffer.byteLength(chunk);
         res.setHeader('Content-Type', PROMETHEUS_TEXT_TYPE);
-        res.end(hostExposition(hosts));
+        res.setHeader('Content-Length', bytes);
+        // Node sends no body to HEAD, whatever is written.
+        for (const chunk of chunks) res.write(chunk);
+        res.end();
       }, next);
     })
     .all(methodNotAllowed(['GET', 'HEAD']));

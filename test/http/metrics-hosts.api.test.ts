@@ -102,6 +102,23 @@ describe('GET /metrics/hosts', () => {
     });
   });
 
+  it('sends a fleet larger than one chunk whole, with its exact Content-Length', async () => {
+    const { app } = testApp();
+    const samples = Array.from({ length: 1_000 }, (_, i) => ({
+      host: `host-${String(i).padStart(4, '0')}`,
+      cpuload: i % 100,
+      memload: 50,
+    }));
+    await request(app).post('/perf').send(samples).expect(201);
+
+    const res = await request(app).get('/metrics/hosts').expect(200);
+
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.text)));
+    const cpuLines = res.text.split('\n').filter((line) => line.startsWith('servertrack_host_cpu_load_percent{'));
+    expect(cpuLines).toEqual(samples.map((s) => `servertrack_host_cpu_load_percent{host="${s.host}"} ${s.cpuload}`));
+    expect(res.text.split('\n').filter((line) => line.startsWith('servertrack_host_')).length).toBe(5 * 1_000);
+  });
+
   it('leaves out hosts whose newest sample has left the day window', async () => {
     const { app, clock } = testApp();
     await postSample(app, 'web-01', { cpuload: '12.5', memload: '40' }).expect(201);
