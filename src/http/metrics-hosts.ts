@@ -66,8 +66,8 @@ export function metricsHostsRouter({ store, clock, staleAfterSec }: MetricsHosts
       const accept = (host: string, lastSeenSec: number): boolean =>
         matches(host) && passesStatus(status, lastSeenSec, nowSec, staleAfterSec);
       hostGauges(store, nowSec, accept).then((hosts) => {
-        // Written chunk by chunk, not res.send: send would want one flat string and hash the
-        // whole body for an ETag (tens of MB for a large fleet) that Prometheus never sends back.
+        // Written chunk by chunk, not res.send: send would want one string and hash the whole
+        // body for an ETag (tens of MB for a large fleet) that Prometheus never sends back.
         const chunks = hostExpositionChunks(hosts);
         let bytes = 0;
         for (const chunk of chunks) bytes += Buffer.byteLength(chunk);

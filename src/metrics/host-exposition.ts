@@ -71,13 +71,14 @@ const FAMILIES: readonly Family[] = [
   },
 ];
 
-/** Hosts per chunk: a chunk of about 40 KB is one cheap flat string, one write to the socket. */
+/** Hosts per chunk: about 10 KB of text, one small flat string and one write to the socket. */
 const HOSTS_PER_CHUNK = 128;
 
 /**
- * The exposition of `hosts`, in the order given, as chunks to write one after the other.
- * Chunks rather than one string: a 40 MB string built by appending is a rope that V8 must
- * flatten before it can encode it, which cost as much again as building it (100,000 hosts).
+ * The exposition of `hosts`, in the order given, as chunks to write one after the other, so
+ * no 40 MB string (100,000 hosts) is ever built and flattened whole. Measured at 100,000
+ * hosts it saves no CPU against one string; it keeps the largest single allocation of a
+ * scrape small.
  */
 export function hostExpositionChunks(hosts: readonly HostGauges[]): string[] {
   // Each host's label set once, shared by its five lines.
