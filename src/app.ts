@@ -4,6 +4,7 @@
  */
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { accessLog } from './http/access-log';
+import { agentScriptRouter } from './http/agent-script';
 import { PROTECTED_PATHS, ScopedTokens, bearerAuth, hasTokens } from './http/auth';
 import { corsPolicy } from './http/cors';
 import { dashboardRouter } from './http/dashboard';
@@ -11,6 +12,7 @@ import { errorHandler, methodNotAllowed } from './http/errors';
 import { securityHeaders } from './http/security-headers';
 import { AppMetrics } from './metrics/metrics';
 import { hostLimitWarnings } from './http/host-cap';
+import { metricsHostsRouter } from './http/metrics-hosts';
 import { openApiHandler } from './http/openapi';
 import { allowQuery } from './http/query-params';
 import { perfRoutes } from './http/routes';
@@ -98,6 +100,9 @@ export function createApp(options: AppOptions = {}): Express {
       .all(methodNotAllowed(['GET', 'HEAD']));
   }
 
+  // Apart from the registry above: per-host gauges are read from the store, so they need no prom-client.
+  app.use(metricsHostsRouter({ store, clock, staleAfterSec }));
+
   app
     .route('/openapi.json')
     .get(allowQuery(), openApiHandler())
@@ -113,6 +118,7 @@ export function createApp(options: AppOptions = {}): Express {
   app.use(collectdRoutes({ store, clock, limits, tokens, onHostLimit, ...collectd }));
 
   app.use(perf.router);
+  app.use(agentScriptRouter());
   // After the API, so /perf requests never touch the file system looking for a page.
   app.use(dashboardRouter());
 

@@ -26,6 +26,8 @@ export function startAgent(env: Record<string, string>): AgentProcess {
   const child = spawn('/bin/sh', [AGENT_PATH], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
+    // A process group of its own, so stop() ends the agent with whatever it runs (sleep, curl).
+    detached: true,
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -35,7 +37,7 @@ export function startAgent(env: Record<string, string>): AgentProcess {
     stderr: () => stderr,
     exited,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
       await exited;
     },
   };
