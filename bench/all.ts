@@ -26,6 +26,7 @@ export const SCENARIOS = [
   'bulk-ingest',
   'agents',
   'reports',
+  'fleet',
 ];
 const PAGE = path.join(ROOT_DIR, 'docs', 'benchmarks.md');
 const MS_PER_MINUTE = 60_000;
