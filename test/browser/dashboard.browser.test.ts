@@ -6,6 +6,7 @@ import {
   SeedSample,
   collectPageErrors,
   countPixels,
+  fleetRows,
   launchBrowser,
   postSamples,
   startDashboardServer,
@@ -64,17 +65,6 @@ function fleetHistory(nowSec: number): SeedSample[] {
     samples.push({ host: 'db-01', time: nowSec - minute * 60, cpuload: 5 + minute / 10, memload: 55 });
   samples.push({ host: 'db-01', time: nowSec - 600, cpuload: 7, memload: 55 });
   return samples;
-}
-
-/** The fleet table as text, one array of cells per row. */
-function fleetRows(page: Page): Promise<string[][]> {
-  return page.$$eval('#fleet-table tbody tr', (rows) =>
-    rows.map((row) =>
-      Array.from(row.querySelectorAll('th, td'))
-        .slice(0, 5)
-        .map((cell) => (cell.textContent ?? '').trim()),
-    ),
-  );
 }
 
 /** Intervals holding samples in a host's report, straight from the API. */
