@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
@@ -113,6 +114,29 @@ describe('the dashboard in Chromium', () => {
       );
       expect(await page.locator('#fleet-content').isHidden()).toBe(true);
       expect(errors).toEqual([]);
+    });
+
+    it('shows an agent command that, run on a host, makes the host appear', async () => {
+      server = await startDashboardServer();
+      await page.goto(server.baseUrl);
+      const command = (await page.locator('#agent-command').textContent())!;
+
+      // GET /agent.sh serves examples/agent.sh as it is (issue 12's route): the file stands in
+      // for the download, and the rest, the agent read from a pipe by sh, runs as shown.
+      const download = `curl -fsS ${server.baseUrl}/agent.sh`;
+      expect(command.startsWith(`${download} | `)).toBe(true);
+      const runnable = command.replace(download, `cat ${path.join(ROOT_DIR, 'examples', 'agent.sh')}`);
+      const agent = spawn('/bin/sh', ['-c', runnable], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', SERVERTRACK_HOST: 'piped-agent', INTERVAL: '1' },
+        stdio: 'ignore',
+        detached: true, // its own process group, so the sh it pipes into stops with it
+      });
+      try {
+        await page.locator('tr[data-host="piped-agent"]').waitFor({ timeout: REFRESH_WAIT_MS });
+        expect(await page.locator('#fleet-empty').isHidden()).toBe(true);
+      } finally {
+        process.kill(-agent.pid!, 'SIGTERM');
+      }
     });
   });
 

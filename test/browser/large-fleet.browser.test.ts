@@ -20,17 +20,17 @@ const MEASURED_LOADS = 3;
 const REQUESTS_PER_REFRESH = 4;
 
 /**
- * Every host with a sample every 10 minutes over the last hour, the newest 5 s old, so all are
- * live but one in ten, which stopped 10 minutes ago and is stale. (A sample in every minute
+ * Every host with a sample every 10 minutes over the last hour and one 5 s old, so all are
+ * live but one in ten, which stopped 15 minutes ago and is stale. (A sample in every minute
  * would take the test a minute to record on a busy 2-core machine; what the API reads per
  * host for a last-hour window is the same 60 buckets either way.)
  */
 function fillFleet(store: HostStore, nowSec: number): void {
   const batch: HostSample[] = [];
-  for (let ageSec = 3_305; ageSec >= 5; ageSec -= 600) {
+  for (const ageSec of [3_300, 2_700, 2_100, 1_500, 900, 5]) {
     batch.length = 0;
     for (let i = 0; i < HOST_COUNT; i++) {
-      if (i % 10 === 0 && ageSec < 600) continue;
+      if (i % 10 === 0 && ageSec === 5) continue;
       const sample = { timeSec: nowSec - ageSec, cpuLoad: (i * 7 + ageSec) % 101, memLoad: (i * 3) % 101 };
       batch.push({ host: `node-${String(i).padStart(6, '0')}.dc1`, sample });
     }
