@@ -15,7 +15,9 @@ import { hostLimitWarnings } from './http/host-cap';
 import { openApiHandler } from './http/openapi';
 import { allowQuery } from './http/query-params';
 import { perfRoutes } from './http/routes';
+import { responseCompression } from './http/response-compression';
 import { Logger, silentLogger } from './logger';
+import { DEFAULT_STALE_AFTER_SEC } from './fleet/status';
 import { HostStore } from './store/host-store';
 import { Store } from './store/store';
 import { Clock, systemClock } from './store/time';
@@ -29,6 +31,7 @@ export interface AppOptions {
   ingestTokens?: readonly string[]; // tokens that may only record samples (POST)
   readTokens?: readonly string[]; // tokens that may only read (GET, HEAD); no token of any kind (the default) leaves the API open
   corsOrigins?: readonly string[]; // origins allowed by CORS, or ['*']; none (the default) sends no CORS headers
+  staleAfterSec?: number; // a host whose newest sample is older is listed as stale; DEFAULT_STALE_AFTER_SEC when absent
   /**
    * Built here when absent; passed in to read its registries (tests, a cluster primary).
    * false: no /metrics and no per-request metrics work (the baseline bench/metrics-cost measures against).
@@ -62,10 +65,12 @@ export function createApp(options: AppOptions = {}): Express {
     metrics?.countHostLimitRejection();
     warnHostLimit(nowSec);
   };
-  const perf = perfRoutes({ store, clock, bulkLimits: options.bulkLimits, onHostLimit });
+  const staleAfterSec = options.staleAfterSec ?? DEFAULT_STALE_AFTER_SEC;
+  const perf = perfRoutes({ store, clock, staleAfterSec, bulkLimits: options.bulkLimits, onHostLimit });
   // The request sent most, a sample POST, goes no further than this: every layer above is one
   // it needs, every route below one it would only be matched against (sample-fast-route.ts).
   app.use(perf.fastSampleRoute);
+  app.use(responseCompression());
 
   app
     .route('/healthz')

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_CONNECTIONS } from './http/connection-cap';
 import { LOG_LEVELS, LogLevel, isLogLevel } from './logger';
 import { StoreConfig, checkWorkers, loadStoreConfig, redactUrl } from './store/store-config';
 import { DEFAULT_MAX_HOSTS } from './store/host-store';
+import { DEFAULT_STALE_AFTER_SEC } from './fleet/status';
 import { checkUnknownSettings, readsRecorded } from './unknown-settings';
 
 export interface Config {
@@ -32,6 +33,7 @@ export interface Config {
   snapshotPath: string | undefined; // SERVERTRACK_SNAPSHOT, default unset (memory only): file to load at start and write to
   snapshotIntervalSec: number; // SERVERTRACK_SNAPSHOT_INTERVAL, default 60: seconds between snapshot writes
   store: StoreConfig; // SERVERTRACK_STORE and the REDIS_* settings (store/store-config.ts)
+  staleAfterSec: number; // SERVERTRACK_STALE_AFTER, default 120: a host whose newest sample is older is listed as stale
   workers: number; // SERVERTRACK_WORKERS, default 1: processes sharing the port (node:cluster); more than 1 needs Redis
 }
 
@@ -130,6 +132,7 @@ function readConfig(env: Env): Config {
     corsOrigins: parseCorsOrigins(env.SERVERTRACK_CORS_ORIGINS),
     snapshotPath,
     snapshotIntervalSec: integerSetting(env, 'SERVERTRACK_SNAPSHOT_INTERVAL', 60, 1, 86_400),
+    staleAfterSec: integerSetting(env, 'SERVERTRACK_STALE_AFTER', DEFAULT_STALE_AFTER_SEC, 1, 86_400),
     store,
     workers: checkWorkers(integerSetting(env, 'SERVERTRACK_WORKERS', 1, 1, 64), store),
   });

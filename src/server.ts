@@ -61,6 +61,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     ingestTokens: config.ingestTokens,
     readTokens: config.readTokens,
     corsOrigins: config.corsOrigins,
+    staleAfterSec: config.staleAfterSec,
     metrics,
   });
   await opened.ready();

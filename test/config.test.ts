@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       corsOrigins: [],
       snapshotPath: undefined,
       snapshotIntervalSec: 60,
+      staleAfterSec: 120,
       store: {
         kind: 'memory',
         redisUrl: 'redis://127.0.0.1:6379',
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
         SERVERTRACK_CORS_ORIGINS: 'https://grafana.example.com,http://10.0.0.5:3000',
         SERVERTRACK_SNAPSHOT: '/var/lib/servertrack/snapshot.bin',
         SERVERTRACK_SNAPSHOT_INTERVAL: '300',
+        SERVERTRACK_STALE_AFTER: '600',
         SERVERTRACK_STORE: 'memory',
         REDIS_KEY_PREFIX: 'st:',
         REDIS_COMMAND_TIMEOUT_MS: '250',
@@ -79,6 +81,7 @@ describe('loadConfig', () => {
       corsOrigins: ['https://grafana.example.com', 'http://10.0.0.5:3000'],
       snapshotPath: '/var/lib/servertrack/snapshot.bin',
       snapshotIntervalSec: 300,
+      staleAfterSec: 600,
       store: {
         kind: 'memory',
         redisUrl: 'redis://127.0.0.1:6379',
@@ -101,6 +104,8 @@ describe('loadConfig', () => {
     [{ SERVERTRACK_MAX_HOSTS: '0' }, "SERVERTRACK_MAX_HOSTS must be an integer from 1 to 100000000, got '0'"],
     [{ SERVERTRACK_MAX_HOSTS: '1e5' }, "SERVERTRACK_MAX_HOSTS must be an integer from 1 to 100000000, got '1e5'"],
     [{ SERVERTRACK_SNAPSHOT_INTERVAL: '0' }, "SERVERTRACK_SNAPSHOT_INTERVAL must be an integer from 1 to 86400, got '0'"],
+    [{ SERVERTRACK_STALE_AFTER: '0' }, "SERVERTRACK_STALE_AFTER must be an integer from 1 to 86400, got '0'"],
+    [{ SERVERTRACK_STALE_AFTER: '86401' }, "SERVERTRACK_STALE_AFTER must be an integer from 1 to 86400, got '86401'"],
     [{ SERVERTRACK_MAX_CONNECTIONS: '0' }, "SERVERTRACK_MAX_CONNECTIONS must be an integer from 1 to 10000000, got '0'"],
     [{ SERVERTRACK_KEEP_ALIVE_TIMEOUT: '0' }, "SERVERTRACK_KEEP_ALIVE_TIMEOUT must be an integer from 1 to 3600, got '0'"],
     [{ SERVERTRACK_REQUEST_TIMEOUT: '5' }, 'SERVERTRACK_HEADERS_TIMEOUT (10) must not exceed SERVERTRACK_REQUEST_TIMEOUT (5)'],

@@ -16,7 +16,7 @@ import { RequestHandler } from 'express';
 import { HttpError } from './errors';
 
 /** Mount paths the token guards; each covers itself and everything below it. */
-export const PROTECTED_PATHS = ['/perf', '/metrics'];
+export const PROTECTED_PATHS = ['/perf', '/fleet', '/metrics'];
 
 const CHALLENGE = 'Bearer realm="servertrack"';
 // RFC 6750 §3.1: an error code only once the client has tried a bearer token.

@@ -57,8 +57,8 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
     credentials: false,
     methods: ['GET', 'HEAD', 'POST', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Content-Encoding'],
-    // Scripts may read why a request was refused or when to retry.
-    exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
+    // Scripts may read why a request was refused, when to retry, and how to page through GET /perf.
+    exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Total-Count', 'Link'],
     maxAge: PREFLIGHT_MAX_AGE_SEC,
   });
 }

@@ -16,7 +16,11 @@ import { parseHost } from '../ingest/host';
 import { isFields, parseSample } from '../ingest/sample';
 import { fastSampleRoute } from './sample-fast-route';
 import { parseFill, parseMode } from './validate';
-import { toWireHosts, toWireIntervals } from './wire';
+import { toWireIntervals } from './wire';
+import { fleetReport } from './fleet-route';
+import { toWireHost } from './fleet-wire';
+import { listHosts } from './host-listing';
+import { hostStatus } from '../fleet/status';
 
 export const SAMPLE_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -27,6 +31,8 @@ const SAMPLE_TYPES = [FORM_TYPE, JSON_TYPE];
 interface RouteDeps {
   store: Store;
   clock: Clock;
+  /** A host whose newest sample is older is listed as stale (fleet/status.ts). */
+  staleAfterSec: number;
   bulkLimits?: BulkLimits;
   /** Told of every request the host cap refuses (metrics, warning lines). */
   onHostLimit?: HostLimitListener;
@@ -73,9 +79,9 @@ function sampleBodyParser(): RequestHandler {
  * run first in their handler (middleware for bulk), before anything reaches the store.
  */
 const QUERY = {
-  listHosts: queryCheck(),
   recordSamples: allowQuery(),
   recordSample: queryCheck(),
+  hostSummary: queryCheck(),
   forgetHost: queryCheck(),
   report: queryCheck('fill'),
 };
@@ -118,15 +124,21 @@ export function perfRoutes(deps: RouteDeps): PerfRoutes {
 
   router
     .route('/perf')
-    .get((req: Request, res: Response, next: NextFunction) => {
-      QUERY.listHosts(req);
-      whenDone(store.hosts(clock()), next, (hosts) => res.json(toWireHosts(hosts)));
-    })
+    .get(listHosts(deps))
     .post(QUERY.recordSamples, bulkIngest({ store, clock, limits: bulkLimits, onHostLimit }))
     .all(methodNotAllowed(['GET', 'HEAD', 'POST']));
 
   const sampleRoute = router.route('/perf/:host');
   sampleRoute
+    .get((req: Request, res: Response, next: NextFunction) => {
+      QUERY.hostSummary(req);
+      const nowSec = clock();
+      const host = parseHost(req.params.host);
+      whenDone(store.summary(host, nowSec), next, (summary) => {
+        if (summary === undefined) return next(unknownHost(host));
+        res.json(toWireHost(summary, hostStatus(summary.lastSeenSec, nowSec, deps.staleAfterSec)));
+      });
+    })
     .post(parseBody, (req: Request, res: Response, next: NextFunction) => record(req, res, next, req.params.host))
     .delete((req: Request, res: Response, next: NextFunction) => {
       QUERY.forgetHost(req);
@@ -136,7 +148,7 @@ export function perfRoutes(deps: RouteDeps): PerfRoutes {
         res.status(204).end();
       });
     })
-    .all(methodNotAllowed(['POST', 'DELETE']));
+    .all(methodNotAllowed(['GET', 'POST', 'DELETE']));
 
   router
     .route('/perf/:host/:mode')
@@ -151,6 +163,11 @@ export function perfRoutes(deps: RouteDeps): PerfRoutes {
         res.json(toWireIntervals(intervals, RESOLUTIONS[mode].bucketSeconds, fill));
       });
     })
+    .all(methodNotAllowed(['GET', 'HEAD']));
+
+  router
+    .route('/fleet/:mode')
+    .get(fleetReport(deps))
     .all(methodNotAllowed(['GET', 'HEAD']));
 
   return { router, fastSampleRoute: fastSampleRoute({ route: sampleRoute, parseBody, record }) };

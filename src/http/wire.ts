@@ -5,7 +5,6 @@
  * would otherwise read 0.15000000000000002. Stores keep their exact sums; only the wire rounds.
  */
 import { Interval } from '../store/store';
-import { HostSummary } from '../store/store';
 import { toIsoSecond } from '../store/time';
 
 const WIRE_SIGNIFICANT_DIGITS = 12;
@@ -60,13 +59,4 @@ export function toWireIntervals(intervals: Interval[], bucketSeconds: number, fi
     });
   }
   return wire;
-}
-
-export function toWireHosts(hosts: HostSummary[]): { host: string; last_seen: string; cpuload: number; memload: number }[] {
-  return hosts.map((h) => ({
-    host: h.host,
-    last_seen: toIsoSecond(h.lastSeenSec),
-    cpuload: toWireNumber(h.cpuLoad),
-    memload: toWireNumber(h.memLoad),
-  }));
 }

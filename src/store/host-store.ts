@@ -17,7 +17,18 @@
  */
 import { MODES, Mode, RESOLUTIONS, windowStart } from './modes';
 import { Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
-import { HostSample, HostSummary, Interval, RecordOutcome, Sample, Store, isExpired, oldestLiveSec } from './store';
+import {
+  HostSample,
+  HostSummary,
+  HostVisitor,
+  Interval,
+  MaybePromise,
+  RecordOutcome,
+  Sample,
+  Store,
+  isExpired,
+  oldestLiveSec,
+} from './store';
 
 function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: number } {
   const byMode = {} as Record<Mode, Ring>;
@@ -51,6 +62,16 @@ class HostEntry implements HostState {
 }
 
 export const DEFAULT_MAX_HOSTS = 100_000;
+
+/**
+ * Hosts one turn of visitHosts reads before yielding to the event loop. Reading a last_hour
+ * window and ranking or aggregating it costs well under 1 µs per host, so a turn stays a few
+ * milliseconds and sample POSTs are never held behind a fleet query for long.
+ */
+const VISIT_CHUNK_HOSTS = 20_000;
+
+/** Stands in a visit's reused RingSlots until its first host. */
+const NO_SERIES = allocateSeries(0);
 
 interface HostStoreOptions {
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent
@@ -156,6 +177,47 @@ export class HostStore implements Store {
       summaries.push({ host, lastSeenSec: entry.lastSeenSec, cpuLoad: entry.lastCpuLoad, memLoad: entry.lastMemLoad });
     }
     return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  }
+
+  summary(host: string, nowSec: number): HostSummary | undefined {
+    const entry = this.liveEntry(host, nowSec);
+    return entry && { host, lastSeenSec: entry.lastSeenSec, cpuLoad: entry.lastCpuLoad, memLoad: entry.lastMemLoad };
+  }
+
+  /**
+   * Synchronous for up to VISIT_CHUNK_HOSTS hosts; past that, one chunk per event loop turn
+   * (setImmediate, so pending I/O runs in between) and a promise for the end. The Map
+   * iterator stays valid across turns (see states()). Expired hosts are dropped as they are
+   * met, as hosts() drops them.
+   */
+  visitHosts(nowSec: number, mode: Mode | undefined, visit: HostVisitor): MaybePromise<void> {
+    const ring = mode === undefined ? undefined : LAYOUT.byMode[mode];
+    // One object for every host: the visitor may not keep it (store.ts).
+    const slots: { series: SeriesBuffer; firstSlot: number } | undefined = ring && { series: NO_SERIES, firstSlot: ring.firstSlot };
+    const iterator = this.entries.entries();
+    const visitChunk = (): boolean => {
+      for (let n = 0; n < VISIT_CHUNK_HOSTS; n++) {
+        const next = iterator.next();
+        if (next.done === true) return true;
+        const [host, entry] = next.value;
+        if (this.expireIfStale(host, entry, nowSec)) continue;
+        if (slots !== undefined) slots.series = entry.series;
+        visit(host, entry, slots);
+      }
+      return false;
+    };
+    if (visitChunk()) return;
+    return new Promise<void>((resolve, reject) => {
+      const step = (): void => {
+        try {
+          if (visitChunk()) resolve();
+          else setImmediate(step);
+        } catch (err) {
+          reject(err);
+        }
+      };
+      setImmediate(step);
+    });
   }
 
   countHosts(nowSec: number): number {

@@ -23,12 +23,12 @@ import { Interval } from './store';
 
 /** Float64 statistics per slot, in this order: cpuSum, memSum, cpuMin, cpuMax, memMin, memMax. */
 export const STATS_PER_SLOT = 6;
-const CPU_SUM = 0;
-const MEM_SUM = 1;
-const CPU_MIN = 2;
-const CPU_MAX = 3;
-const MEM_MIN = 4;
-const MEM_MAX = 5;
+export const CPU_SUM = 0;
+export const MEM_SUM = 1;
+export const CPU_MIN = 2;
+export const CPU_MAX = 3;
+export const MEM_MIN = 4;
+export const MEM_MAX = 5;
 // The seventh Float64 cell of a slot holds two Uint32: the bucket start, then the count.
 const FLOAT64_PER_SLOT = STATS_PER_SLOT + 1;
 const UINT32_PER_SLOT = 2 * FLOAT64_PER_SLOT;

@@ -6,6 +6,7 @@
  * are handed a promise and the in-memory hot path never pays for one.
  */
 import { LONGEST, Mode, windowStart } from './modes';
+import type { SeriesBuffer } from './ring-buffer';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -49,6 +50,29 @@ export interface HostSummary {
   cpuLoad: number;
   memLoad: number;
 }
+
+/** The newest sample of a host as a visit reads it, in place. */
+export interface HostNewest {
+  readonly lastSeenSec: number;
+  readonly lastCpuLoad: number;
+  readonly lastMemLoad: number;
+}
+
+/**
+ * One host's ring of one mode, read in place: slots firstSlot .. firstSlot + bucketCount - 1
+ * of `series`, laid out as ring-buffer.ts draws it. Valid only during the visit call.
+ */
+export interface RingSlots {
+  readonly series: SeriesBuffer;
+  readonly firstSlot: number;
+}
+
+/**
+ * Called once per live host by visitHosts, in no particular order. `ring` is the ring of the
+ * mode asked for (undefined when none was). Neither argument may be kept after the call: a
+ * store may reuse them for the next host.
+ */
+export type HostVisitor = (host: string, newest: HostNewest, ring: RingSlots | undefined) => void;
 
 /**
  * The oldest newest-sample time a live host may have at `nowSec`: the start of the last_day
@@ -94,6 +118,15 @@ export interface Store {
   report(host: string, mode: Mode, nowSec: number): MaybePromise<Interval[] | undefined>;
   /** Every known host with its newest sample, sorted by host name. */
   hosts(nowSec: number): MaybePromise<HostSummary[]>;
+  /** One host's newest sample; undefined for an unknown host. */
+  summary(host: string, nowSec: number): MaybePromise<HostSummary | undefined>;
+  /**
+   * Calls `visit` for every live host, with the ring of `mode` when one is given, without
+   * building an Interval per bucket: the fleet questions (src/fleet/) read the slots in place.
+   * May spread the visit over several event loop turns (and answer with a promise) so a
+   * large fleet never holds the loop; a host recorded meanwhile may or may not be visited.
+   */
+  visitHosts(nowSec: number, mode: Mode | undefined, visit: HostVisitor): MaybePromise<void>;
   /** Drops a host and its data; false when the host was unknown. */
   forget(host: string, nowSec: number): MaybePromise<boolean>;
   /** How many hosts `hosts()` would list, without building the list; optional (metrics fall back to hosts()). */

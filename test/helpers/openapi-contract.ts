@@ -7,7 +7,7 @@
  * What OpenAPI cannot state per operation is checked against named shared responses:
  * a method a path does not serve gets MethodNotAllowed (405), OPTIONS gets 204 with Allow
  * (or, for a CORS preflight, 204 with Access-Control-Allow-Methods),
- * a path no template fits gets NotFound (404), and any /perf or /metrics request may be
+ * a path no template fits gets NotFound (404), and any /perf, /fleet or /metrics request may be
  * refused with Unauthorized (401) or Forbidden (403, a token outside its scope) before routing.
  */
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
@@ -100,7 +100,8 @@ export class OpenApiContract {
       this.checkResponse(`#/components/responses/${name}`, this.resolve(`#/components/responses/${name}`), response, where, headOnly);
       return name;
     };
-    const refusedBeforeRouting = (response.status === 401 || response.status === 403) && /^\/(perf|metrics)(\/|$)/i.test(response.path);
+    const refusedBeforeRouting =
+      (response.status === 401 || response.status === 403) && /^\/(perf|fleet|metrics)(\/|$)/i.test(response.path);
     if (refusedBeforeRouting) return shared(response.status === 401 ? 'Unauthorized' : 'Forbidden');
     if (route === undefined) {
       if (this.isStaticFile(response)) return 'static file';
@@ -170,6 +171,9 @@ export class OpenApiContract {
   ): void {
     for (const [name, header] of Object.entries(object.headers ?? {})) {
       const value = response.headers[name.toLowerCase()];
+      // Headers are checked as always sent unless the document says `required: false` (Link, only while more pages follow).
+      const optional = (header as { required?: boolean }).required === false;
+      if (value === undefined && optional) continue;
       if (value === undefined) throw new Error(`${where}: documented header ${name} is missing`);
       const headerPointer = header.$ref ?? `${pointer}/headers/${pointerSegment(name)}`;
       this.assertValid(`${headerPointer}/schema`, value, `${where}: header ${name}`);

@@ -25,8 +25,9 @@ describe('wrong methods on known paths', () => {
   it.each([
     ['put', '/perf', 'GET, HEAD, POST, OPTIONS'],
     ['delete', '/perf/', 'GET, HEAD, POST, OPTIONS'],
-    ['get', '/perf/web-01', 'POST, DELETE, OPTIONS'],
-    ['put', '/perf/web-01/', 'POST, DELETE, OPTIONS'],
+    ['put', '/perf/web-01', 'GET, POST, DELETE, OPTIONS'],
+    ['patch', '/perf/web-01/', 'GET, POST, DELETE, OPTIONS'],
+    ['post', '/fleet/last_hour', 'GET, HEAD, OPTIONS'],
     ['post', '/perf/web-01/last_hour', 'GET, HEAD, OPTIONS'],
     ['delete', '/perf/web-01/last_hour', 'GET, HEAD, OPTIONS'],
     ['post', '/healthz', 'GET, HEAD, OPTIONS'],
@@ -38,7 +39,7 @@ describe('wrong methods on known paths', () => {
 
   it('answers OPTIONS with 204 and the Allow header', async () => {
     const res = await request(testApp().app).options('/perf/web-01').expect(204);
-    expect(res.headers.allow).toBe('POST, DELETE, OPTIONS');
+    expect(res.headers.allow).toBe('GET, POST, DELETE, OPTIONS');
   });
 });
 
@@ -53,7 +54,7 @@ describe('unexpected failures', () => {
   it('answer 500 without a stack trace and log the error once', async () => {
     const clock = fakeClock(T0_SEC);
     const store = new HostStore();
-    store.hosts = () => {
+    store.visitHosts = () => {
       throw new Error('disk on fire at /srv/secret/path.ts:12');
     };
     const log = memoryLogger();
@@ -88,6 +89,8 @@ describe('a store that answers with promises', () => {
         recordBatch: async (...args) => inner.recordBatch(...args),
         report: async (...args) => inner.report(...args),
         hosts: async (...args) => inner.hosts(...args),
+        summary: async (...args) => inner.summary(...args),
+        visitHosts: async (...args) => inner.visitHosts(...args),
         forget: async (...args) => inner.forget(...args),
       },
     });
@@ -108,7 +111,7 @@ describe('a store that answers with promises', () => {
     ]);
     await request(app)
       .get('/perf')
-      .expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 10, memload: 20 }]);
+      .expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 10, memload: 20, status: 'live' }]);
     await request(app)
       .post('/perf')
       .send([{ host: 'web-02', cpuload: 30, memload: 40 }])

@@ -60,7 +60,7 @@ describe('token auth', () => {
       const { app } = securedApp();
       await postSample(app, 'web-01', { cpuload: '1', memload: '2' }).set('Authorization', authorization).expect(201);
       const res = await request(app).get('/perf').set('Authorization', authorization).expect(200);
-      expect(res.body).toEqual([{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 1, memload: 2 }]);
+      expect(res.body).toEqual([{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 1, memload: 2, status: 'live' }]);
     });
 
     it.each([
@@ -193,7 +193,7 @@ describe('token auth', () => {
         await request(app)
           .get('/perf')
           .set(bearer(READER))
-          .expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 1, memload: 2 }]);
+          .expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 1, memload: 2, status: 'live' }]);
         const report = await request(app).get('/perf/web-01/last_minute').set(bearer(READER)).expect(200);
         expect(report.body.at(-1)).toMatchObject({ samples: 1, cpuload: 1, memload: 2 });
         await request(app).head('/perf/web-01/last_hour').set(bearer(READER)).expect(200);
@@ -227,7 +227,7 @@ describe('token auth', () => {
       it('may ask which methods a path serves', async () => {
         const { app } = scopedApp();
         const res = await request(app).options('/perf/web-01').set(bearer(READER)).expect(204);
-        expect(res.headers.allow).toBe('POST, DELETE, OPTIONS');
+        expect(res.headers.allow).toBe('GET, POST, DELETE, OPTIONS');
       });
     });
 

@@ -47,8 +47,8 @@ describe('POST /perf (bulk)', () => {
       await request(app)
         .get('/perf')
         .expect(200, [
-          { host: 'web-01', last_seen: ISO_T0, cpuload: 30, memload: 40 },
-          { host: 'web-02', last_seen: ISO_T0, cpuload: 30, memload: 40 },
+          { host: 'web-01', last_seen: ISO_T0, cpuload: 30, memload: 40, status: 'live' },
+          { host: 'web-02', last_seen: ISO_T0, cpuload: 30, memload: 40, status: 'live' },
         ]);
     });
 
@@ -93,8 +93,8 @@ describe('POST /perf (bulk)', () => {
       await request(app)
         .get('/perf')
         .expect(200, [
-          { host: 'web-01', last_seen: ISO_T0, cpuload: 10, memload: 20 },
-          { host: 'web-02', last_seen: ISO_T0, cpuload: 30, memload: 40 },
+          { host: 'web-01', last_seen: ISO_T0, cpuload: 10, memload: 20, status: 'live' },
+          { host: 'web-02', last_seen: ISO_T0, cpuload: 30, memload: 40, status: 'live' },
         ]);
     });
 

@@ -39,7 +39,7 @@ describe('compressed request bodies', () => {
       await postRaw(app, '/perf/web-01', 'application/json', encoding, COMPRESS[encoding.toLowerCase()](SAMPLE_JSON)).expect(201);
       await request(app)
         .get('/perf')
-        .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40 }]);
+        .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40, status: 'live' }]);
     });
 
     it('records a gzip form body', async () => {
@@ -47,7 +47,7 @@ describe('compressed request bodies', () => {
       await postRaw(app, '/perf/web-01', 'application/x-www-form-urlencoded', 'gzip', zlib.gzipSync(SAMPLE_FORM)).expect(201);
       await request(app)
         .get('/perf')
-        .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40 }]);
+        .expect(200, [{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40, status: 'live' }]);
     });
 
     it.each([

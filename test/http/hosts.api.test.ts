@@ -19,8 +19,8 @@ describe('GET /perf', () => {
     await request(app)
       .get('/perf/')
       .expect(200, [
-        { host: 'web-a', last_seen: '2026-11-27T14:05:30Z', cpuload: 3, memload: 4 },
-        { host: 'web-b', last_seen: '2026-11-27T14:05:40Z', cpuload: 5, memload: 6 },
+        { host: 'web-a', last_seen: '2026-11-27T14:05:30Z', cpuload: 3, memload: 4, status: 'live' },
+        { host: 'web-b', last_seen: '2026-11-27T14:05:40Z', cpuload: 5, memload: 6, status: 'live' },
       ]);
   });
 

@@ -58,7 +58,9 @@ describe('createHttpServer', () => {
         });
         expect([post.status, await post.text()]).toEqual([201, '']);
         const hosts = await fetch(`${baseUrl}/perf`);
-        expect(await hosts.json()).toEqual([{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 12.5, memload: 40 }]);
+        expect(await hosts.json()).toEqual([
+          { host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 12.5, memload: 40, status: 'live' },
+        ]);
         const missing = await fetch(`${baseUrl}/perf/nobody/last_hour`);
         expect([missing.status, await missing.json()]).toEqual([404, { error: "host 'nobody' is not known" }]);
       } finally {

@@ -137,6 +137,8 @@ describe('GET /metrics', () => {
         recordBatch: async (...args) => inner.recordBatch(...args),
         report: async (...args) => inner.report(...args),
         hosts: async (...args) => inner.hosts(...args),
+        summary: async (...args) => inner.summary(...args),
+        visitHosts: async (...args) => inner.visitHosts(...args),
         forget: async (...args) => inner.forget(...args),
       };
       const app = createApp({ store: asyncStore, clock });

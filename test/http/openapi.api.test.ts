@@ -66,7 +66,16 @@ describe('OpenApiContract', () => {
   describe('accepts', () => {
     it.each<[string, Partial<ObservedResponse>, string]>([
       ['a documented response', {}, 'GET /healthz 200'],
-      ['a path with a trailing slash', { path: '/perf/', body: [] }, 'GET /perf 200'],
+      ['a path with a trailing slash', { path: '/perf/', headers: { ...json, 'x-total-count': '0' }, body: [] }, 'GET /perf 200'],
+      [
+        'an optional header left out, and sent',
+        {
+          path: '/perf',
+          headers: { ...json, 'x-total-count': '3', link: '</perf?limit=1&cursor=WzFd>; rel="next"' },
+          body: [{ host: 'a', last_seen: '2026-11-27T14:05:30Z', cpuload: 1, memload: 2, status: 'live' }],
+        },
+        'GET /perf 200',
+      ],
       [
         'a path parameter',
         { method: 'DELETE', path: '/perf/web-01', status: 204, headers: {}, body: {}, text: '' },
@@ -116,6 +125,11 @@ describe('OpenApiContract', () => {
         'a 401 without its challenge',
         { path: '/perf', status: 401, body: { error: 'Authorization: Bearer <token> is required' } },
         'documented header WWW-Authenticate is missing',
+      ],
+      [
+        'an optional header off its schema',
+        { path: '/perf', headers: { ...json, 'x-total-count': '3', link: '<elsewhere>' }, body: [] },
+        'header Link does not match',
       ],
       ['a 200 for a path no template fits', { path: '/nothing' }, 'GET /nothing → 200: no documented path fits, so only 404 is expected'],
       [

@@ -6,12 +6,16 @@ import request from '../helpers/api-request';
 import { T0_SEC, postSample, testApp, visibleState } from '../helpers/test-app';
 
 const NONE = 'this route takes none';
+const LISTING = 'allowed: match, status, window, sort, limit, cursor';
 
 describe('query parameters', () => {
   describe('when a route gets one it does not read', () => {
     it.each([
-      ['get', '/perf?since=2026-11-27T14:00:00Z', 'since', NONE],
-      ['get', '/perf/?format=csv', 'format', NONE],
+      ['get', '/perf?since=2026-11-27T14:00:00Z', 'since', LISTING],
+      ['get', '/perf/?format=csv', 'format', LISTING],
+      ['get', '/perf?match[]=web-*', 'match[]', LISTING],
+      ['get', '/perf/web-01?window=last_hour', 'window', NONE],
+      ['get', '/fleet/last_hour?window=last_hour', 'window', 'allowed: match, status, fill'],
       ['get', '/perf/web-01/last_hour?format=csv', 'format', 'allowed: fill'],
       ['get', '/perf/web-01/last_hour?fill=true&since=5', 'since', 'allowed: fill'],
       ['head', '/perf/web-01/last_hour?since=5', 'since', 'allowed: fill'],
@@ -51,10 +55,10 @@ describe('query parameters', () => {
       const { app } = testApp();
       await request(app)
         .get(`/perf?${'x'.repeat(100)}=1`)
-        .expect(400, { error: `unknown query parameter "${'x'.repeat(39)}…; ${NONE}` });
+        .expect(400, { error: `unknown query parameter "${'x'.repeat(39)}…; ${LISTING}` });
       await request(app)
         .get('/perf?%22%0A=1')
-        .expect(400, { error: `unknown query parameter "\\"\\n"; ${NONE}` });
+        .expect(400, { error: `unknown query parameter "\\"\\n"; ${LISTING}` });
     });
   });
 

@@ -30,7 +30,7 @@ describe('POST /perf/:host', () => {
       const { app } = testApp();
       await request(app).post('/perf/web-01/').type('form').send('cpuload=1&memload=2').expect(201);
       const hosts = await request(app).get('/perf').expect(200);
-      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: 1, memload: 2 }]);
+      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: 1, memload: 2, status: 'live' }]);
     });
 
     it('accepts a charset parameter on the Content-Type', async () => {
@@ -46,7 +46,7 @@ describe('POST /perf/:host', () => {
       const { app } = testApp();
       await postSample(app, 'web-01', { cpuload: '5', memload: '6', disk: 'full' }).expect(201);
       const hosts = await request(app).get('/perf').expect(200);
-      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: 5, memload: 6 }]);
+      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: 5, memload: 6, status: 'live' }]);
     });
   });
 
@@ -55,7 +55,7 @@ describe('POST /perf/:host', () => {
       const { app } = testApp();
       await request(app).post('/perf/web-01').send({ cpuload: 12.5, memload: 40.1 }).expect(201);
       const hosts = await request(app).get('/perf').expect(200);
-      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40.1 }]);
+      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: 12.5, memload: 40.1, status: 'live' }]);
     });
 
     it('accepts numeric strings and a charset parameter', async () => {
@@ -66,7 +66,7 @@ describe('POST /perf/:host', () => {
         .send(JSON.stringify({ cpuload: '1e1', memload: '.5' }))
         .expect(201);
       const hosts = await request(app).get('/perf').expect(200);
-      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: 10, memload: 0.5 }]);
+      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: 10, memload: 0.5, status: 'live' }]);
     });
   });
 
@@ -82,7 +82,7 @@ describe('POST /perf/:host', () => {
       const { app } = testApp();
       await postSample(app, 'web-01', { cpuload: raw, memload: raw }).expect(201);
       const hosts = await request(app).get('/perf').expect(200);
-      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: value, memload: value }]);
+      expect(hosts.body).toEqual([{ host: 'web-01', last_seen: ISO_T0, cpuload: value, memload: value, status: 'live' }]);
     });
 
     it.each(['', 'abc', '12abc', 'NaN', 'Infinity', 'inf', '0x10', '1,5', '.', '1e', '-1', '100.5', '1e3'])(

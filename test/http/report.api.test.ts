@@ -63,7 +63,7 @@ describe('GET /perf/:host/:mode', () => {
       });
       await request(app)
         .get('/perf')
-        .expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 12.3456789012, memload: 100 }]);
+        .expect(200, [{ host: 'web-01', last_seen: '2026-11-27T14:05:30Z', cpuload: 12.3456789012, memload: 100, status: 'live' }]);
     });
   });
 

@@ -78,7 +78,7 @@ describe('when the error middleware itself fails', () => {
   it('answers a plain 500 JSON without a stack trace or a source path', async () => {
     const { app, store } = testApp();
     // A header value node refuses to send makes the error middleware throw in turn.
-    store.hosts = () => {
+    store.visitHosts = () => {
       throw new HttpError(400, 'bad', { 'X-Broken': 'line\nbreak' });
     };
     const res = await request(app).get('/perf').expect(500, { error: 'internal error' });

@@ -16,6 +16,8 @@ function unavailableStore(reason: string): Store {
     recordBatch: fail,
     report: fail,
     hosts: fail,
+    summary: fail,
+    visitHosts: fail,
     forget: fail,
     health: async () => ({ ok: false, reason }),
   };

@@ -22,13 +22,25 @@
 import { Cluster, Result } from 'ioredis';
 import { Mode, RESOLUTIONS } from '../modes';
 import { BoundedCalls } from './bounded-calls';
+import { FleetReadContext, readSummary, visitHosts } from './fleet-reads';
 import { LastSample, decodeLast, decodeWindow, encodeSampleArgument } from './codec';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisClient } from './connection';
 import { DEFAULT_KEY_PREFIX, hostKeys, hostsKey, recordScriptKeys } from './keys';
 import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA } from './scripts';
 import { StoreUnavailableError } from '../store-errors';
 import { DEFAULT_MAX_HOSTS } from '../host-store';
-import { HostSample, HostSummary, Interval, RecordOutcome, Sample, Store, StoreHealth, isExpired, oldestLiveSec } from '../store';
+import {
+  HostSample,
+  HostSummary,
+  HostVisitor,
+  Interval,
+  RecordOutcome,
+  Sample,
+  Store,
+  StoreHealth,
+  isExpired,
+  oldestLiveSec,
+} from '../store';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -227,6 +239,19 @@ export class RedisStore implements Store {
       summaries.push({ host, lastSeenSec: last.timeSec, cpuLoad: last.cpuLoad, memLoad: last.memLoad });
     });
     return summaries.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  }
+
+  summary(host: string, nowSec: number): Promise<HostSummary | undefined> {
+    return readSummary(this.fleetReads(), host, nowSec);
+  }
+
+  visitHosts(nowSec: number, mode: Mode | undefined, visit: HostVisitor): Promise<void> {
+    return visitHosts(this.fleetReads(), nowSec, mode, visit);
+  }
+
+  /** What fleet-reads.ts needs of this store. */
+  private fleetReads(): FleetReadContext {
+    return { client: this.client, prefix: this.prefix, hostsKey: this.hostsKey, bounded: (work) => this.bounded(work) };
   }
 
   /**

@@ -1,0 +1,66 @@
+/*
+ * GET /fleet/{mode}: the matching hosts pooled per interval of the mode's window, oldest
+ * first (fleet/fleet-aggregate.ts). One visit of the store gathers every ring; the
+ * percentiles are then selected a few intervals per event loop turn, so a fleet of 100,000
+ * hosts never holds the loop for the whole computation.
+ */
+import { NextFunction, Request, RequestHandler, Response } from 'express';
+import { FleetAggregate } from '../fleet/fleet-aggregate';
+import { parseMatchParam } from '../fleet/match';
+import { parseStatusParam, passesStatus } from '../fleet/status';
+import { windowLayout } from '../fleet/window-layout';
+import { HostNewest, RingSlots, Store } from '../store/store';
+import { Clock } from '../store/time';
+import { WireFleetInterval, toWireFleetInterval } from './fleet-wire';
+import { whenDone } from './handler-kit';
+import { queryCheck } from './query-params';
+import { parseFill, parseMode } from './validate';
+
+const checkQuery = queryCheck('match', 'status', 'fill');
+
+/** Host-means selected per interval × hosts before yielding: about 10 ms of work. */
+const PERCENTILE_VALUES_PER_TURN = 1_000_000;
+
+interface FleetDeps {
+  store: Store;
+  clock: Clock;
+  staleAfterSec: number;
+}
+
+export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    checkQuery(req);
+    const nowSec = clock();
+    const mode = parseMode(req.params.mode);
+    const matches = parseMatchParam(req.query.match);
+    const status = parseStatusParam(req.query.status);
+    const fill = parseFill(req.query.fill);
+    const layout = windowLayout(mode, nowSec);
+    const aggregate = new FleetAggregate(layout);
+    let hosts = 0;
+    const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
+      if (ring === undefined || !matches(host) || !passesStatus(status, newest.lastSeenSec, nowSec, staleAfterSec)) return;
+      hosts++;
+      aggregate.add(ring);
+    };
+    whenDone(store.visitHosts(nowSec, mode, visit), next, () => {
+      const wire: WireFleetInterval[] = [];
+      const intervalsPerTurn = Math.max(1, Math.floor(PERCENTILE_VALUES_PER_TURN / Math.max(1, hosts)));
+      let k = 0;
+      const step = (): void => {
+        try {
+          for (const end = Math.min(layout.bucketCount, k + intervalsPerTurn); k < end; k++) {
+            const interval = aggregate.interval(k);
+            if (fill || interval.hosts > 0) wire.push(toWireFleetInterval(interval, layout.bucketSeconds));
+          }
+        } catch (err) {
+          next(err);
+          return;
+        }
+        if (k < layout.bucketCount) setImmediate(step);
+        else res.json(wire);
+      };
+      step();
+    });
+  };
+}

@@ -1,0 +1,118 @@
+/*
+ * GET /perf: every host matching `match` and `status`, ranked by `sort`, a page of `limit`
+ * at a time, optionally with each host's statistics over a whole `window`. One visit of
+ * the store; a bounded heap keeps the page (fleet/ranking.ts), so the fleet is never sorted
+ * whole. Headers: X-Total-Count (hosts matching), and Link rel="next" while more follow.
+ */
+import { NextFunction, Request, RequestHandler, Response } from 'express';
+import { encodeCursor, decodeCursor, queryIdentity } from '../fleet/cursor';
+import { parseMatchParam } from '../fleet/match';
+import { PageSelector, Ranked, SortOrder, parseSortParam } from '../fleet/ranking';
+import { hostStatus, parseStatusParam, passesStatus } from '../fleet/status';
+import { WindowTotals, windowTotals } from '../fleet/window-totals';
+import { windowLayout } from '../fleet/window-layout';
+import { Mode } from '../store/modes';
+import { HostNewest, RingSlots, Store } from '../store/store';
+import { Clock } from '../store/time';
+import { toWireHost } from './fleet-wire';
+import { whenDone } from './handler-kit';
+import { queryCheck } from './query-params';
+import { parseLimit, parseWindow } from './validate';
+
+const checkQuery = queryCheck('match', 'status', 'window', 'sort', 'limit', 'cursor');
+
+interface Listed extends Ranked {
+  lastSeenSec: number;
+  cpuLoad: number;
+  memLoad: number;
+  totals: WindowTotals | undefined;
+}
+
+interface ListingDeps {
+  store: Store;
+  clock: Clock;
+  staleAfterSec: number;
+}
+
+/** The value `order` ranks a host by: the newest sample's, or with a window the window's mean (null when it holds none). */
+function sortKey(order: SortOrder, newest: HostNewest, totals: WindowTotals | undefined): number | null {
+  switch (order.field) {
+    case 'host':
+      return null;
+    case 'lastSeen':
+      return newest.lastSeenSec;
+    case 'cpuLoad':
+      return totals === undefined ? newest.lastCpuLoad : totals.cpuMean;
+    case 'memLoad':
+      return totals === undefined ? newest.lastMemLoad : totals.memMean;
+  }
+}
+
+/** The `next` link: this request's own query, in its order, with the cursor replaced. */
+function nextLink(req: Request, cursor: string): string {
+  const queryAt = req.url.indexOf('?');
+  const params = new URLSearchParams(queryAt === -1 ? '' : req.url.slice(queryAt + 1));
+  params.delete('cursor');
+  params.append('cursor', cursor);
+  return `</perf?${params.toString()}>; rel="next"`;
+}
+
+export function listHosts({ store, clock, staleAfterSec }: ListingDeps): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    checkQuery(req);
+    const nowSec = clock();
+    const query = req.query;
+    const matches = parseMatchParam(query.match);
+    const status = parseStatusParam(query.status);
+    const mode: Mode | undefined = parseWindow(query.window);
+    const order = parseSortParam(query.sort);
+    const limit = parseLimit(query.limit);
+    const globs = query.match === undefined ? [] : ([] as unknown[]).concat(query.match).map((glob) => String(glob).toLowerCase());
+    const identity = queryIdentity([order.field, String(order.descending), mode ?? '', status, ...globs]);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, identity);
+
+    const layout = mode === undefined ? undefined : windowLayout(mode, nowSec);
+    // The window decides the key only when sorting by a load over it; otherwise a host's key
+    // is known without reading its ring, which is then read only for hosts that make the page.
+    const keyNeedsWindow = layout !== undefined && (order.field === 'cpuLoad' || order.field === 'memLoad');
+    const selector = new PageSelector<Listed>(order, limit, after);
+    const probe: Ranked = { host: '', key: null };
+    let total = 0;
+    const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
+      if (!matches(host) || !passesStatus(status, newest.lastSeenSec, nowSec, staleAfterSec)) return;
+      total++;
+      let totals = keyNeedsWindow && ring !== undefined && layout !== undefined ? windowTotals(ring, layout) : undefined;
+      probe.host = host;
+      probe.key = sortKey(order, newest, totals);
+      if (!selector.follows(probe)) return;
+      if (!selector.wouldKeep(probe)) {
+        selector.skip();
+        return;
+      }
+      if (totals === undefined && ring !== undefined && layout !== undefined) totals = windowTotals(ring, layout);
+      selector.offer({
+        host,
+        key: probe.key,
+        lastSeenSec: newest.lastSeenSec,
+        cpuLoad: newest.lastCpuLoad,
+        memLoad: newest.lastMemLoad,
+        totals,
+      });
+    };
+    whenDone(store.visitHosts(nowSec, mode, visit), next, () => {
+      const page = selector.page();
+      res.set('X-Total-Count', String(total));
+      const last = page.hosts.at(-1);
+      if (page.more && last !== undefined) res.set('Link', nextLink(req, encodeCursor(identity, last)));
+      res.json(
+        page.hosts.map((listed) =>
+          toWireHost(
+            { host: listed.host, lastSeenSec: listed.lastSeenSec, cpuLoad: listed.cpuLoad, memLoad: listed.memLoad },
+            hostStatus(listed.lastSeenSec, nowSec, staleAfterSec),
+            mode === undefined || listed.totals === undefined ? undefined : { mode, totals: listed.totals },
+          ),
+        ),
+      );
+    });
+  };
+}
