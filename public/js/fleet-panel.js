@@ -1,7 +1,10 @@
 // The fleet panel above the table: live and stale counts and the last hour of the fleet
 // (pooled means over the p50-p90 band of host means) for the current search.
-import { P50_P90, bandChart, countSampled, toColumns } from './charts.js';
 import { setText } from './format.js';
+
+// Imported without waiting: uPlot is compiled and run while the first API answers are on
+// their way, instead of before the page may send them.
+const chartsModule = import('./charts.js');
 
 const liveCount = document.getElementById('live-count');
 const staleCount = document.getElementById('stale-count');
@@ -22,7 +25,8 @@ new ResizeObserver(() => chart?.setSize({ width: plotWidth(), height: 220 })).ob
  * Shows the counts and the chart. `intervals` is null when the search is invalid: the chart
  * then keeps nothing from an earlier search.
  */
-export function showFleetPanel({ live, stale, match, intervals }) {
+export async function showFleetPanel({ live, stale, match, intervals }) {
+  const { P50_P90, bandChart, countSampled, toColumns } = await chartsModule;
   setText(liveCount, live.toLocaleString());
   setText(staleCount, stale.toLocaleString());
   setText(scope, match === '' ? 'all hosts' : `hosts matching “${match}”`);

@@ -19,9 +19,9 @@ const staleOnly = document.getElementById('fleet-stale-only');
 const values = document.getElementById('fleet-values');
 const searchError = document.getElementById('search-error');
 const count = document.getElementById('fleet-count');
-const table = document.getElementById('fleet-table');
+const tableElement = document.getElementById('fleet-table');
 const caption = document.getElementById('fleet-caption');
-const tbody = table.querySelector('tbody');
+const tbody = tableElement.querySelector('tbody');
 const noMatch = document.getElementById('fleet-no-match');
 const pager = document.getElementById('fleet-pager');
 const pageRange = document.getElementById('page-range');
@@ -65,7 +65,7 @@ document.getElementById('fleet-controls').addEventListener('submit', (event) => 
 });
 staleOnly.addEventListener('change', () => navigate({ staleOnly: staleOnly.checked, ...firstPage() }));
 values.addEventListener('change', () => navigate({ values: values.value, ...firstPage() }));
-for (const th of table.querySelectorAll('th[data-sort]')) {
+for (const th of tableElement.querySelectorAll('th[data-sort]')) {
   th.querySelector('button').addEventListener('click', () => {
     const sort = th.dataset.sort;
     const descending = sort === state.sort ? !state.descending : FIRST_DESCENDING[sort];
@@ -88,12 +88,12 @@ function showControls() {
   if (document.activeElement !== search && search.value.trim() !== state.match) search.value = state.match;
   staleOnly.checked = state.staleOnly;
   values.value = state.values;
-  for (const th of table.querySelectorAll('th[data-sort]')) {
+  for (const th of tableElement.querySelectorAll('th[data-sort]')) {
     if (th.dataset.sort === state.sort) th.setAttribute('aria-sort', state.descending ? 'descending' : 'ascending');
     else th.removeAttribute('aria-sort');
   }
   const source = state.values === 'last_hour' ? 'last-hour mean' : 'newest';
-  for (const span of table.querySelectorAll('thead .source')) setText(span, source);
+  for (const span of tableElement.querySelectorAll('thead .source')) setText(span, source);
   setText(
     caption,
     `CPU and memory: ${state.values === 'last_hour' ? 'the mean of the last hour' : 'the newest sample'}. ` +
@@ -176,6 +176,13 @@ function plural(n, noun) {
   return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/** M, every host tracked: without a search the list and the other status's count make it up. */
+function hostsTracked(shown, list, other, all) {
+  if (all !== null) return totalCount(expectOk(all, 'GET /perf').headers);
+  const listed = totalCount(expectOk(list, 'GET /perf').headers);
+  return shown.staleOnly ? listed + totalCount(expectOk(other, 'GET /perf').headers) : listed;
+}
+
 export const fleetView = {
   show(hash) {
     state = parseFleetHash(hash);
@@ -196,23 +203,25 @@ export const fleetView = {
 
   async refresh() {
     const shown = state;
-    const [list, live, stale, fleet, all] = await Promise.all([
+    // All at once, the list first; the table is shown as soon as the list and the count are
+    // in, without waiting for the fleet chart, the costliest of them for the server.
+    // The list's X-Total-Count counts one status (or both), so one more count gives the other.
+    const otherStatus = shown.staleOnly ? 'live' : 'stale';
+    const tableAnswers = Promise.all([
       getJson(listPath(shown)),
-      getJson(countPath(shown, 'live')),
-      getJson(countPath(shown, 'stale')),
-      getJson(fleetPath(shown)),
+      getJson(countPath(shown, otherStatus)),
       shown.match === '' ? null : getJson(countPath(shown, 'all', false)),
     ]);
+    const chart = getJson(fleetPath(shown));
+    chart.catch(() => undefined); // awaited below; this only keeps an early failure above from leaving it unhandled
+    const [list, other, all] = await tableAnswers;
     if (shown !== state) return; // the user moved on while this was loading
     // A cursor from an older link (or server) no longer applies: start the query again.
     if (list.status === 400 && shown.cursor !== '' && /cursor/.test(list.body?.error ?? '')) {
       navigate(firstPage(), { replace: true });
       return;
     }
-    const fleetSize =
-      all === null
-        ? totalCount(expectOk(live, 'GET /perf').headers) + totalCount(expectOk(stale, 'GET /perf').headers)
-        : totalCount(expectOk(all, 'GET /perf').headers);
+    const fleetSize = hostsTracked(shown, list, other, all);
     empty.hidden = fleetSize > 0;
     content.hidden = fleetSize === 0;
     if (fleetSize === 0) return;
@@ -224,22 +233,20 @@ export const fleetView = {
     if (invalidSearch) {
       setText(searchError, `Search not understood: ${list.body.error}`);
       showRows([], list.serverNowSec);
-      for (const element of [count, table, noMatch, pager]) element.hidden = true;
+      for (const element of [count, tableElement, noMatch, pager]) element.hidden = true;
       return;
     }
 
     expectOk(list, 'GET /perf');
     const matching = totalCount(list.headers);
-    showFleetPanel({
-      live: totalCount(expectOk(live, 'GET /perf').headers),
-      stale: totalCount(expectOk(stale, 'GET /perf').headers),
-      match: shown.match,
-      intervals: expectOk(fleet, 'GET /fleet/last_hour').body,
-    });
+    const otherCount = totalCount(expectOk(other, 'GET /perf').headers);
+    // Hosts may turn stale between the two counts: never show a negative count.
+    const live = shown.staleOnly ? otherCount : Math.max(0, matching - otherCount);
+    const stale = shown.staleOnly ? matching : otherCount;
     count.hidden = false;
     setText(count, `${matching.toLocaleString()} of ${plural(fleetSize, 'host')}`);
     showRows(list.body, list.serverNowSec);
-    table.hidden = list.body.length === 0;
+    tableElement.hidden = list.body.length === 0;
     noMatch.hidden = matching > 0;
     setText(noMatch, noMatchText());
 
@@ -250,5 +257,14 @@ export const fleetView = {
     buttons.first.disabled = shown.page === 1;
     buttons.previous.disabled = shown.page === 1;
     buttons.next.disabled = nextPageCursor === null;
+
+    const fleet = await chart;
+    if (shown !== state) return;
+    await showFleetPanel({
+      live,
+      stale,
+      match: shown.match,
+      intervals: expectOk(fleet, 'GET /fleet/last_hour').body,
+    });
   },
 };

@@ -1,8 +1,10 @@
 // One host: its newest sample (GET /perf/{host}) and a chart per report mode, updated in
 // place. It never reads the fleet: a host's page costs the same in a fleet of any size.
 import { getJson, reportPath } from './api.js';
-import { bandChart, countSampled, toColumns } from './charts.js';
 import { epochSec, formatAge, formatPercent, setText } from './format.js';
+
+// Not awaited at load: uPlot compiles while the host's data is on its way (as in fleet-panel.js).
+const chartsModule = import('./charts.js');
 
 const section = document.getElementById('host-view');
 const title = document.getElementById('host-title');
@@ -97,6 +99,8 @@ export const hostView = {
     }
     const failed = [summary, ...reports].find((r) => r.status !== 200);
     if (failed !== undefined) throw new Error(`a host read answered HTTP ${failed.status}: ${failed.body?.error ?? 'no reason given'}`);
+    const { bandChart, countSampled, toColumns } = await chartsModule;
+    if (host !== currentHost) return;
     missing.hidden = true;
     latest.hidden = false;
     showLatest(summary.body, summary.serverNowSec);
