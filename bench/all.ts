@@ -16,7 +16,7 @@ import { ReportEntry, describeMachine, log } from './lib/report';
 import { CONNECTIONS, DURATION_SEC, QUICK, ROUNDS, WARMUP_SEC } from './lib/rounds';
 import { ROOT_DIR } from './lib/server-process';
 
-export const SCENARIOS = ['store', 'report-cost', 'memory', 'security-headers', 'http-ingest', 'bulk-ingest', 'reports'];
+export const SCENARIOS = ['store', 'report-cost', 'memory', 'security-headers', 'http-ingest', 'bulk-ingest', 'reports', 'fleet'];
 const PAGE = path.join(ROOT_DIR, 'docs', 'benchmarks.md');
 const MS_PER_MINUTE = 60_000;
 

@@ -17,7 +17,7 @@
 import { CPU_MAX, CPU_MIN, CPU_SUM, MEM_MAX, MEM_MIN, MEM_SUM, metaIndex, statsIndex } from '../store/ring-buffer';
 import { RingSlots } from '../store/store';
 import { nearestRank } from './percentile';
-import { WindowLayout, liveSlotAt } from './window-layout';
+import { WindowLayout } from './window-layout';
 
 /** The percentiles reported, in this order. */
 export const FLEET_PERCENTILES = [50, 90, 99] as const;
@@ -39,90 +39,91 @@ export interface FleetInterval {
 }
 
 const INITIAL_HOSTS_PER_BUCKET = 1024;
+const GROWTH_FACTOR = 4;
 
-/** A growable list of doubles: the hosts' means of one bucket. */
-class Means {
-  values = new Float64Array(INITIAL_HOSTS_PER_BUCKET);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-}
-
-/** Neumaier's compensated sum: `sum + compensation` carries the bits a plain += would drop. */
-class CompensatedSums {
-  readonly sum: Float64Array;
-  readonly compensation: Float64Array;
-
-  constructor(length: number) {
-    this.sum = new Float64Array(length);
-    this.compensation = new Float64Array(length);
-  }
-
-  add(k: number, value: number): void {
-    const sum = this.sum[k];
-    const next = sum + value;
-    this.compensation[k] += Math.abs(sum) >= Math.abs(value) ? sum - next + value : value - next + sum;
-    this.sum[k] = next;
-  }
-
-  total(k: number): number {
-    return this.sum[k] + this.compensation[k];
-  }
+/** Neumaier's step: the bits `sum + value` drops, to be added to the compensation. */
+function lostBits(sum: number, value: number, next: number): number {
+  return Math.abs(sum) >= Math.abs(value) ? sum - next + value : value - next + sum;
 }
 
 export class FleetAggregate {
+  // One slot per bucket in each array; plain typed arrays read through locals in add(), the hot loop.
   private readonly hosts: Uint32Array;
   private readonly samples: Float64Array;
-  private readonly cpuSums: CompensatedSums;
-  private readonly memSums: CompensatedSums;
+  private readonly cpuSum: Float64Array;
+  private readonly cpuLost: Float64Array;
+  private readonly memSum: Float64Array;
+  private readonly memLost: Float64Array;
   private readonly cpuMin: Float64Array;
   private readonly cpuMax: Float64Array;
   private readonly memMin: Float64Array;
   private readonly memMax: Float64Array;
-  private readonly cpuMeans: Means[];
-  private readonly memMeans: Means[];
+  /** Each host's mean per bucket, hosts[k] of them in bucket k's array. */
+  private readonly cpuMeans: Float64Array[];
+  private readonly memMeans: Float64Array[];
 
-  constructor(private readonly layout: WindowLayout) {
+  /**
+   * `expectedHosts`: how many hosts will likely be added (say, as many as the last time).
+   * Each bucket's means are sized for them at once: growing 120 arrays by doubling while
+   * 100,000 hosts arrive allocates and copies most of the time an aggregate takes.
+   */
+  constructor(
+    private readonly layout: WindowLayout,
+    expectedHosts = 0,
+  ) {
     const n = layout.bucketCount;
+    const capacity = Math.max(INITIAL_HOSTS_PER_BUCKET, expectedHosts);
     this.hosts = new Uint32Array(n);
     this.samples = new Float64Array(n);
-    this.cpuSums = new CompensatedSums(n);
-    this.memSums = new CompensatedSums(n);
+    this.cpuSum = new Float64Array(n);
+    this.cpuLost = new Float64Array(n);
+    this.memSum = new Float64Array(n);
+    this.memLost = new Float64Array(n);
     this.cpuMin = new Float64Array(n).fill(Infinity);
     this.cpuMax = new Float64Array(n).fill(-Infinity);
     this.memMin = new Float64Array(n).fill(Infinity);
     this.memMax = new Float64Array(n).fill(-Infinity);
-    this.cpuMeans = Array.from({ length: n }, () => new Means());
-    this.memMeans = Array.from({ length: n }, () => new Means());
+    this.cpuMeans = Array.from({ length: n }, () => new Float64Array(capacity));
+    this.memMeans = Array.from({ length: n }, () => new Float64Array(capacity));
   }
 
   add(ring: RingSlots): void {
     const { stats, meta } = ring.series;
-    for (let k = 0; k < this.layout.bucketCount; k++) {
-      const slot = liveSlotAt(ring, this.layout, k);
-      if (slot === -1) continue;
+    const { bucketCount, slot: slotOf, startSec } = this.layout;
+    const firstSlot = ring.firstSlot;
+    const { hosts, samples, cpuSum, cpuLost, memSum, memLost, cpuMin, cpuMax, memMin, memMax } = this;
+    for (let k = 0; k < bucketCount; k++) {
+      const slot = firstSlot + slotOf[k];
+      const m = metaIndex(slot);
+      const count = meta[m + 1];
+      if (meta[m] !== startSec[k] || count === 0) continue;
       const at = statsIndex(slot);
-      const count = meta[metaIndex(slot) + 1];
-      const cpuSum = stats[at + CPU_SUM];
-      const memSum = stats[at + MEM_SUM];
-      this.hosts[k]++;
-      this.samples[k] += count;
-      this.cpuSums.add(k, cpuSum);
-      this.memSums.add(k, memSum);
-      if (stats[at + CPU_MIN] < this.cpuMin[k]) this.cpuMin[k] = stats[at + CPU_MIN];
-      if (stats[at + CPU_MAX] > this.cpuMax[k]) this.cpuMax[k] = stats[at + CPU_MAX];
-      if (stats[at + MEM_MIN] < this.memMin[k]) this.memMin[k] = stats[at + MEM_MIN];
-      if (stats[at + MEM_MAX] > this.memMax[k]) this.memMax[k] = stats[at + MEM_MAX];
+      const cpu = stats[at + CPU_SUM];
+      const mem = stats[at + MEM_SUM];
+      const held = hosts[k]++;
+      samples[k] += count;
+      const cpuNext = cpuSum[k] + cpu;
+      cpuLost[k] += lostBits(cpuSum[k], cpu, cpuNext);
+      cpuSum[k] = cpuNext;
+      const memNext = memSum[k] + mem;
+      memLost[k] += lostBits(memSum[k], mem, memNext);
+      memSum[k] = memNext;
+      if (stats[at + CPU_MIN] < cpuMin[k]) cpuMin[k] = stats[at + CPU_MIN];
+      if (stats[at + CPU_MAX] > cpuMax[k]) cpuMax[k] = stats[at + CPU_MAX];
+      if (stats[at + MEM_MIN] < memMin[k]) memMin[k] = stats[at + MEM_MIN];
+      if (stats[at + MEM_MAX] > memMax[k]) memMax[k] = stats[at + MEM_MAX];
+      if (held === this.cpuMeans[k].length) this.grow(k);
       // The same division as the host's report, so a percentile is some host's reported mean.
-      this.cpuMeans[k].push(cpuSum / count);
-      this.memMeans[k].push(memSum / count);
+      this.cpuMeans[k][held] = cpu / count;
+      this.memMeans[k][held] = mem / count;
+    }
+  }
+
+  private grow(k: number): void {
+    for (const means of [this.cpuMeans, this.memMeans]) {
+      const grown = new Float64Array(means[k].length * GROWTH_FACTOR);
+      grown.set(means[k]);
+      means[k] = grown;
     }
   }
 
@@ -150,14 +151,14 @@ export class FleetAggregate {
       startSec,
       hosts,
       samples,
-      cpuMean: this.cpuSums.total(k) / samples,
-      memMean: this.memSums.total(k) / samples,
+      cpuMean: (this.cpuSum[k] + this.cpuLost[k]) / samples,
+      memMean: (this.memSum[k] + this.memLost[k]) / samples,
       cpuMin: this.cpuMin[k],
       cpuMax: this.cpuMax[k],
       memMin: this.memMin[k],
       memMax: this.memMax[k],
-      cpuPercentiles: nearestRank(this.cpuMeans[k].values.subarray(0, hosts), FLEET_PERCENTILES),
-      memPercentiles: nearestRank(this.memMeans[k].values.subarray(0, hosts), FLEET_PERCENTILES),
+      cpuPercentiles: nearestRank(this.cpuMeans[k].subarray(0, hosts), FLEET_PERCENTILES),
+      memPercentiles: nearestRank(this.memMeans[k].subarray(0, hosts), FLEET_PERCENTILES),
     };
   }
 

@@ -42,3 +42,22 @@ export function windowTotals(ring: RingSlots, layout: WindowLayout): WindowTotal
   if (samples === 0) return { samples, cpuMean: null, memMean: null, cpuMin: null, cpuMax: null, memMin: null, memMax: null };
   return { samples, cpuMean: cpuSum / samples, memMean: memSum / samples, cpuMin, cpuMax, memMin, memMax };
 }
+
+/**
+ * The mean of one load over the whole window, as windowTotals computes it (the same sums in
+ * the same order), without building the totals: a ranking by the window's mean needs only
+ * this for every host, and the totals only for the hosts of its page.
+ */
+export function windowMean(ring: RingSlots, layout: WindowLayout, load: 'cpu' | 'mem'): number | null {
+  const { stats, meta } = ring.series;
+  const offset = load === 'cpu' ? CPU_SUM : MEM_SUM;
+  let samples = 0;
+  let sum = 0;
+  for (let k = 0; k < layout.bucketCount; k++) {
+    const slot = liveSlotAt(ring, layout, k);
+    if (slot === -1) continue;
+    samples += meta[metaIndex(slot) + 1];
+    sum += stats[statsIndex(slot) + offset];
+  }
+  return samples === 0 ? null : sum / samples;
+}

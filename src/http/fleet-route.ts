@@ -1,8 +1,8 @@
 /*
  * GET /fleet/{mode}: the matching hosts pooled per interval of the mode's window, oldest
  * first (fleet/fleet-aggregate.ts). One visit of the store gathers every ring; the
- * percentiles are then selected a few intervals per event loop turn, so a fleet of 100,000
- * hosts never holds the loop for the whole computation.
+ * percentiles are then selected a few intervals per event loop turn (both by time), so a
+ * fleet of 100,000 hosts never holds the loop for the whole computation.
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { FleetAggregate } from '../fleet/fleet-aggregate';
@@ -18,8 +18,8 @@ import { parseFill, parseMode } from './validate';
 
 const checkQuery = queryCheck('match', 'status', 'fill');
 
-/** Host-means selected per interval × hosts before yielding: about 10 ms of work. */
-const PERCENTILE_VALUES_PER_TURN = 1_000_000;
+/** How long one turn may select percentiles before yielding to the event loop (as HostStore.visitHosts). */
+const PERCENTILE_TURN_MS = 8;
 
 interface FleetDeps {
   store: Store;
@@ -28,6 +28,8 @@ interface FleetDeps {
 }
 
 export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): RequestHandler {
+  // Fleets change size slowly: the last answer's host count sizes the next one's buffers.
+  let lastHostCount = 0;
   return (req: Request, res: Response, next: NextFunction): void => {
     checkQuery(req);
     const nowSec = clock();
@@ -36,7 +38,7 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
     const status = parseStatusParam(req.query.status);
     const fill = parseFill(req.query.fill);
     const layout = windowLayout(mode, nowSec);
-    const aggregate = new FleetAggregate(layout);
+    const aggregate = new FleetAggregate(layout, lastHostCount);
     let hosts = 0;
     const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
       if (ring === undefined || !matches(host) || !passesStatus(status, newest.lastSeenSec, nowSec, staleAfterSec)) return;
@@ -44,12 +46,13 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
       aggregate.add(ring);
     };
     whenDone(store.visitHosts(nowSec, mode, visit), next, () => {
+      lastHostCount = hosts;
       const wire: WireFleetInterval[] = [];
-      const intervalsPerTurn = Math.max(1, Math.floor(PERCENTILE_VALUES_PER_TURN / Math.max(1, hosts)));
       let k = 0;
       const step = (): void => {
         try {
-          for (const end = Math.min(layout.bucketCount, k + intervalsPerTurn); k < end; k++) {
+          const turnEndsMs = performance.now() + PERCENTILE_TURN_MS;
+          for (; k < layout.bucketCount && performance.now() < turnEndsMs; k++) {
             const interval = aggregate.interval(k);
             if (fill || interval.hosts > 0) wire.push(toWireFleetInterval(interval, layout.bucketSeconds));
           }

@@ -9,8 +9,8 @@ import { encodeCursor, decodeCursor, queryIdentity } from '../fleet/cursor';
 import { parseMatchParam } from '../fleet/match';
 import { PageSelector, Ranked, SortOrder, parseSortParam } from '../fleet/ranking';
 import { hostStatus, parseStatusParam, passesStatus } from '../fleet/status';
-import { WindowTotals, windowTotals } from '../fleet/window-totals';
-import { windowLayout } from '../fleet/window-layout';
+import { WindowTotals, windowMean, windowTotals } from '../fleet/window-totals';
+import { WindowLayout, windowLayout } from '../fleet/window-layout';
 import { Mode } from '../store/modes';
 import { HostNewest, RingSlots, Store } from '../store/store';
 import { Clock } from '../store/time';
@@ -34,17 +34,20 @@ interface ListingDeps {
   staleAfterSec: number;
 }
 
-/** The value `order` ranks a host by: the newest sample's, or with a window the window's mean (null when it holds none). */
-function sortKey(order: SortOrder, newest: HostNewest, totals: WindowTotals | undefined): number | null {
+/**
+ * The value `order` ranks a host by: the newest sample's, or with a window the window's
+ * mean (null when it holds none), read straight from the ring without building totals.
+ */
+function sortKey(order: SortOrder, newest: HostNewest, ring: RingSlots | undefined, layout: WindowLayout | undefined): number | null {
   switch (order.field) {
     case 'host':
       return null;
     case 'lastSeen':
       return newest.lastSeenSec;
     case 'cpuLoad':
-      return totals === undefined ? newest.lastCpuLoad : totals.cpuMean;
+      return ring === undefined || layout === undefined ? newest.lastCpuLoad : windowMean(ring, layout, 'cpu');
     case 'memLoad':
-      return totals === undefined ? newest.lastMemLoad : totals.memMean;
+      return ring === undefined || layout === undefined ? newest.lastMemLoad : windowMean(ring, layout, 'mem');
   }
 }
 
@@ -72,24 +75,21 @@ export function listHosts({ store, clock, staleAfterSec }: ListingDeps): Request
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, identity);
 
     const layout = mode === undefined ? undefined : windowLayout(mode, nowSec);
-    // The window decides the key only when sorting by a load over it; otherwise a host's key
-    // is known without reading its ring, which is then read only for hosts that make the page.
-    const keyNeedsWindow = layout !== undefined && (order.field === 'cpuLoad' || order.field === 'memLoad');
     const selector = new PageSelector<Listed>(order, limit, after);
     const probe: Ranked = { host: '', key: null };
     let total = 0;
     const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
       if (!matches(host) || !passesStatus(status, newest.lastSeenSec, nowSec, staleAfterSec)) return;
       total++;
-      let totals = keyNeedsWindow && ring !== undefined && layout !== undefined ? windowTotals(ring, layout) : undefined;
       probe.host = host;
-      probe.key = sortKey(order, newest, totals);
+      probe.key = sortKey(order, newest, ring, layout);
       if (!selector.follows(probe)) return;
       if (!selector.wouldKeep(probe)) {
         selector.skip();
         return;
       }
-      if (totals === undefined && ring !== undefined && layout !== undefined) totals = windowTotals(ring, layout);
+      // Totals only for the hosts that make the page (so far): the rest never needed them.
+      const totals = ring !== undefined && layout !== undefined ? windowTotals(ring, layout) : undefined;
       selector.offer({
         host,
         key: probe.key,

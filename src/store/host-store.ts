@@ -64,11 +64,13 @@ class HostEntry implements HostState {
 export const DEFAULT_MAX_HOSTS = 100_000;
 
 /**
- * Hosts one turn of visitHosts reads before yielding to the event loop. Reading a last_hour
- * window and ranking or aggregating it costs well under 1 µs per host, so a turn stays a few
- * milliseconds and sample POSTs are never held behind a fleet query for long.
+ * How long one turn of visitHosts may run before yielding to the event loop, checked every
+ * VISIT_CHECK_HOSTS hosts. By time, not by a host count: what a visitor does per host (a
+ * window's totals, an aggregate) and how busy the machine is both vary tenfold, and sample
+ * POSTs must never wait behind a fleet query for long.
  */
-const VISIT_CHUNK_HOSTS = 20_000;
+const VISIT_TURN_MS = 8;
+const VISIT_CHECK_HOSTS = 256;
 
 /** Stands in a visit's reused RingSlots until its first host. */
 const NO_SERIES = allocateSeries(0);
@@ -185,7 +187,7 @@ export class HostStore implements Store {
   }
 
   /**
-   * Synchronous for up to VISIT_CHUNK_HOSTS hosts; past that, one chunk per event loop turn
+   * Synchronous when it ends within VISIT_TURN_MS; past that, one turn's worth per event loop turn
    * (setImmediate, so pending I/O runs in between) and a promise for the end. The Map
    * iterator stays valid across turns (see states()). Expired hosts are dropped as they are
    * met, as hosts() drops them.
@@ -196,7 +198,9 @@ export class HostStore implements Store {
     const slots: { series: SeriesBuffer; firstSlot: number } | undefined = ring && { series: NO_SERIES, firstSlot: ring.firstSlot };
     const iterator = this.entries.entries();
     const visitChunk = (): boolean => {
-      for (let n = 0; n < VISIT_CHUNK_HOSTS; n++) {
+      const turnEndsMs = performance.now() + VISIT_TURN_MS;
+      for (let n = 1; ; n++) {
+        if (n % VISIT_CHECK_HOSTS === 0 && performance.now() >= turnEndsMs) return false;
         const next = iterator.next();
         if (next.done === true) return true;
         const [host, entry] = next.value;
@@ -204,7 +208,6 @@ export class HostStore implements Store {
         if (slots !== undefined) slots.series = entry.series;
         visit(host, entry, slots);
       }
-      return false;
     };
     if (visitChunk()) return;
     return new Promise<void>((resolve, reject) => {

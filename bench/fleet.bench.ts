@@ -1,0 +1,194 @@
+/*
+ * fleet: the fleet questions over 100,000 hosts with every bucket live, in-memory store.
+ *
+ * Part 1, in this process (pinned to the server core): the app on a fixed clock, each
+ * request sent over HTTP one at a time, ROUNDS rounds of REQUESTS_PER_ROUND each, rotating
+ * the order. Per request: the median wall time, and the longest the event loop was held
+ * while it ran (perf_hooks' event loop delay, max). Baseline in the same run: the host's
+ * own report, GET /perf/{host}/last_hour, which GET /perf/{host} should match.
+ *
+ * Part 2, separate processes: single-sample POST throughput against a server holding the
+ * same fleet (bench/servers/servertrack-fleet.ts), with and without a client that polls
+ * GET /fleet/last_hour and GET /perf?window=last_hour&sort=-cpuload&limit=50 once a second,
+ * alternating within each round; the target is >= 0.9x.
+ */
+import { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { CAN_PIN, SERVER_CORE, pinSelf, tsNodeArgs } from './lib/cores';
+import { fillFleet, fleetHost } from './lib/full-fleet';
+import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
+import { describeMachine, log, printCommand, printNote, printTable } from './lib/report';
+import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
+import { ServerSpec, startServer } from './lib/server-process';
+import { formatNumber, formatRatio, median } from './lib/stats';
+import { createApp } from '../src/app';
+import { createHttpServer } from '../src/http/http-server';
+import { HostStore } from '../src/store/host-store';
+import { SECONDS_PER_HOUR } from '../src/store/time';
+
+const HOST_COUNT = 100_000;
+const REQUESTS_PER_ROUND = 10;
+const NS_PER_MS = 1e6;
+// The last second of an hour: every bucket of every window is live, none is half-filled.
+const NOW_SEC = 1_800_000_000 - (1_800_000_000 % SECONDS_PER_HOUR) + SECONDS_PER_HOUR - 1;
+const POLL_INTERVAL_MS = 1_000;
+const POLLED = ['/fleet/last_hour', '/perf?window=last_hour&sort=-cpuload&limit=50'];
+
+interface Target {
+  name: string;
+  path: string;
+  targetMs?: string;
+}
+
+const TARGETS: Target[] = [
+  { name: 'GET /perf/{host}/last_hour (baseline: a report)', path: `/perf/${fleetHost(4_242)}/last_hour` },
+  { name: 'GET /perf/{host}', path: `/perf/${fleetHost(4_242)}`, targetMs: 'as a report' },
+  { name: 'GET /perf?sort=-cpuload&limit=20', path: '/perf?sort=-cpuload&limit=20', targetMs: '<= 20' },
+  { name: 'GET /perf?window=last_hour&sort=-cpuload&limit=20', path: '/perf?window=last_hour&sort=-cpuload&limit=20', targetMs: '<= 100' },
+  { name: 'GET /fleet/last_hour', path: '/fleet/last_hour', targetMs: '<= 150' },
+  { name: 'GET /perf (first 1,000 by host)', path: '/perf' },
+];
+
+async function measureInProcess(): Promise<string[][]> {
+  pinSelf(SERVER_CORE);
+  log(`fleet: filling ${formatNumber(HOST_COUNT)} hosts`);
+  const store = new HostStore({ maxHosts: HOST_COUNT });
+  fillFleet(store, HOST_COUNT, NOW_SEC);
+  const server = createHttpServer(createApp({ store, clock: () => NOW_SEC, metrics: false })).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const wallMs = new Map<Target, number[]>(TARGETS.map((t) => [t, []]));
+  const heldMs = new Map<Target, number[]>(TARGETS.map((t) => [t, []]));
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  try {
+    for (let round = 0; round <= ROUNDS; round++) {
+      for (const target of rotated(TARGETS, round)) {
+        for (let n = 0; n < REQUESTS_PER_ROUND; n++) {
+          delay.reset();
+          delay.enable();
+          const startedNs = process.hrtime.bigint();
+          const res = await fetch(baseUrl + target.path, { headers: { 'Accept-Encoding': 'identity' } });
+          await res.arrayBuffer();
+          const elapsedMs = Number(process.hrtime.bigint() - startedNs) / NS_PER_MS;
+          delay.disable();
+          if (res.status !== 200) throw new Error(`${target.path}: ${res.status}`);
+          if (round === 0) continue; // warm-up
+          wallMs.get(target)?.push(elapsedMs);
+          heldMs.get(target)?.push(delay.max / NS_PER_MS);
+        }
+      }
+      if (round > 0) log(`round ${round}: ${TARGETS.map((t) => `${t.path} ${median(wallMs.get(t) ?? []).toFixed(1)} ms`).join('; ')}`);
+    }
+  } finally {
+    server.close();
+  }
+  const baselineMs = median(wallMs.get(TARGETS[0]) ?? []);
+  return TARGETS.map((t) => {
+    const wall = wallMs.get(t) ?? [];
+    return [
+      t.name,
+      median(wall).toFixed(2),
+      formatRatio(median(wall) / baselineMs),
+      Math.max(...(heldMs.get(t) ?? [])).toFixed(1),
+      t.targetMs ?? '',
+    ];
+  });
+}
+
+const FLEET_SERVER: ServerSpec = {
+  name: 'ServerTrack with 100,000 hosts',
+  nodeArgs: tsNodeArgs('bench/servers/servertrack-fleet.ts'),
+  env: { FLEET_HOSTS: String(HOST_COUNT) },
+};
+
+/** Polls the fleet queries once a second until stopped; resolves with how many polls it made. */
+function startPoller(baseUrl: string): () => Promise<number> {
+  let polls = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const startedMs = Date.now();
+      for (const path of POLLED) {
+        const res = await fetch(baseUrl + path);
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+      }
+      polls++;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, POLL_INTERVAL_MS - (Date.now() - startedMs))));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return polls;
+  };
+}
+
+async function measureIngestUnderPolling(): Promise<{ without: number[]; polled: number[]; ratios: number[]; polls: number[] }> {
+  const tool = chooseLoadTool();
+  const requests: LoadRequest[] = Array.from({ length: 1_000 }, (_, i) => ({
+    method: 'POST',
+    path: `/perf/${fleetHost(i)}`,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `cpuload=${(i % 100) + 0.5}&memload=${(i * 7) % 100}`,
+  }));
+  const result = { without: [] as number[], polled: [] as number[], ratios: [] as number[], polls: [] as number[] };
+  const server = await startServer(FLEET_SERVER);
+  try {
+    const load = { baseUrl: server.baseUrl, requests, connections: CONNECTIONS };
+    await runLoad(tool, { ...load, durationSec: WARMUP_SEC });
+    for (let round = 0; round < ROUNDS; round++) {
+      const rps: Record<string, number> = {};
+      for (const polled of rotated([false, true], round)) {
+        const stop = polled ? startPoller(server.baseUrl) : undefined;
+        const run = await runLoad(tool, { ...load, durationSec: DURATION_SEC });
+        const polls = (await stop?.()) ?? 0;
+        if (run.failures > 0) throw new Error(`ingest: ${run.failures} failed requests`);
+        rps[String(polled)] = run.requestsPerSec;
+        if (polled) result.polls.push(polls);
+      }
+      result.without.push(rps.false);
+      result.polled.push(rps.true);
+      result.ratios.push(rps.true / rps.false);
+      log(
+        `round ${round + 1}: ingest ${formatNumber(rps.false)}/s alone, ${formatNumber(rps.true)}/s polled (${formatRatio(rps.true / rps.false)})`,
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const rows = await measureInProcess();
+  printTable(
+    `fleet: ${formatNumber(HOST_COUNT)} hosts, every bucket live, in-memory store, one request at a time (median of ${ROUNDS} rounds x ${REQUESTS_PER_ROUND})`,
+    ['request', 'median ms', 'vs the report', 'longest event loop hold, ms (target <= 50)', 'target ms'],
+    rows,
+  );
+  const tool = chooseLoadTool();
+  const ingest = await measureIngestUnderPolling();
+  printTable(
+    `fleet: single-sample POST while a client polls ${POLLED.join(' and ')} once a second (median of ${ROUNDS} rounds)`,
+    ['ingest req/s alone', 'ingest req/s polled', 'polled / alone (target >= 0.90x)', 'polls per run'],
+    [
+      [
+        formatNumber(median(ingest.without)),
+        formatNumber(median(ingest.polled)),
+        formatRatio(median(ingest.ratios)),
+        formatNumber(median(ingest.polls)),
+      ],
+    ],
+  );
+  console.log(`machine: ${describeMachine()}`);
+  printNote(
+    `part 1 pinned: ${CAN_PIN}; part 2 load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)}; server: taskset -c 0 bench/servers/servertrack-fleet.ts`,
+  );
+  printCommand('npm run bench:fleet');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
