@@ -99,6 +99,8 @@ const FLEET_SERVER: ServerSpec = {
   name: 'ServerTrack with 100,000 hosts',
   nodeArgs: tsNodeArgs('bench/servers/servertrack-fleet.ts'),
   env: { FLEET_HOSTS: String(HOST_COUNT) },
+  // Filling 100,000 hosts on one core of a busy machine can take a minute.
+  startTimeoutMs: 180_000,
 };
 
 /** Polls the fleet queries once a second until stopped; resolves with how many polls it made. */

@@ -1,9 +1,9 @@
 /*
  * A fleet whose every bucket is live, built straight into a HostStore: one host is recorded
  * sample by sample (60 seconds, 60 minutes, 24 hours), its buffer is copied into every
- * other host, then each host gets one sample per minute of the hour at a load of its own,
- * so rankings and percentiles see spread values rather than one long tie. 100,000 hosts
- * take a few seconds, against minutes through the HTTP API.
+ * other host, then each host gets one more sample now at a load of its own, so rankings and
+ * percentiles see spread values rather than one long tie. 100,000 hosts take a few
+ * seconds, against minutes through the HTTP API.
  */
 import { HostStore } from '../../src/store/host-store';
 import { SECONDS_PER_HOUR, SECONDS_PER_MINUTE } from '../../src/store/time';
@@ -24,10 +24,7 @@ export function fillFleet(store: HostStore, hostCount: number, nowSec: number): 
     state?.series.stats.set(template.series.stats); // the meta view shares the buffer, so this copies every slot
   }
   for (let i = 0; i < hostCount; i++) {
-    const host = fleetHost(i);
-    for (let minute = 59; minute >= 0; minute--) {
-      const load = (i * 37 + minute * 11) % 100;
-      store.record(host, { timeSec: nowSec - minute * SECONDS_PER_MINUTE, cpuLoad: load, memLoad: 100 - load }, nowSec);
-    }
+    const load = (i * 37) % 101;
+    store.record(fleetHost(i), { timeSec: nowSec, cpuLoad: load, memLoad: 100 - load }, nowSec);
   }
 }

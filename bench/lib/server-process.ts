@@ -18,6 +18,8 @@ export interface ServerSpec {
   workers?: number;
   /** false: the process may use every core (workers, Redis), so it is not pinned. */
   pinned?: boolean;
+  /** How long it may take to print its start-up line; the helper's 20 s unless given. */
+  startTimeoutMs?: number;
 }
 
 export const SERVERTRACK: ServerSpec = { name: 'ServerTrack (full app)', nodeArgs: ['dist/server.js'] };
@@ -33,5 +35,6 @@ export function startServer(spec: ServerSpec): Promise<RunningServer> {
     nodeArgs: spec.nodeArgs,
     wrap: spec.pinned === false ? undefined : (command, args) => pinned(SERVER_CORE, command, args),
     listeningLines: spec.workers,
+    startTimeoutMs: spec.startTimeoutMs,
   });
 }

@@ -39,6 +39,16 @@ export interface FleetInterval {
 }
 
 const INITIAL_HOSTS_PER_BUCKET = 1024;
+
+/**
+ * Per bucket, room for every host's mean: at 100,000 hosts and 60 buckets 96 MB. Allocating
+ * that for each request would have the GC run a full collection over the store's heap every
+ * few requests, so the route hands one aggregate's buffers to the next.
+ */
+export interface MeansBuffers {
+  cpu: Float64Array[];
+  mem: Float64Array[];
+}
 const GROWTH_FACTOR = 4;
 
 /** Neumaier's step: the bits `sum + value` drops, to be added to the compensation. */
@@ -70,6 +80,8 @@ export class FleetAggregate {
   constructor(
     private readonly layout: WindowLayout,
     expectedHosts = 0,
+    /** The means buffers of an earlier aggregate of as many buckets, to reuse instead of allocating. */
+    reused?: MeansBuffers,
   ) {
     const n = layout.bucketCount;
     const capacity = Math.max(INITIAL_HOSTS_PER_BUCKET, expectedHosts);
@@ -83,8 +95,14 @@ export class FleetAggregate {
     this.cpuMax = new Float64Array(n).fill(-Infinity);
     this.memMin = new Float64Array(n).fill(Infinity);
     this.memMax = new Float64Array(n).fill(-Infinity);
-    this.cpuMeans = Array.from({ length: n }, () => new Float64Array(capacity));
-    this.memMeans = Array.from({ length: n }, () => new Float64Array(capacity));
+    const fits = reused !== undefined && reused.cpu.length === n && reused.cpu[0].length >= capacity;
+    this.cpuMeans = fits ? reused.cpu : Array.from({ length: n }, () => new Float64Array(capacity));
+    this.memMeans = fits ? reused.mem : Array.from({ length: n }, () => new Float64Array(capacity));
+  }
+
+  /** The means buffers, for the next aggregate once this one has answered (its percentiles reorder them, nothing else reads them). */
+  meansBuffers(): MeansBuffers {
+    return { cpu: this.cpuMeans, mem: this.memMeans };
   }
 
   add(ring: RingSlots): void {

@@ -5,7 +5,7 @@
  * fleet of 100,000 hosts never holds the loop for the whole computation.
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
-import { FleetAggregate } from '../fleet/fleet-aggregate';
+import { FleetAggregate, MeansBuffers } from '../fleet/fleet-aggregate';
 import { parseMatchParam } from '../fleet/match';
 import { parseStatusParam, passesStatus } from '../fleet/status';
 import { windowLayout } from '../fleet/window-layout';
@@ -28,8 +28,11 @@ interface FleetDeps {
 }
 
 export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): RequestHandler {
-  // Fleets change size slowly: the last answer's host count sizes the next one's buffers.
+  // Fleets change size slowly: the last answer's host count sizes the next one's buffers, and
+  // its buffers serve the next request of the same mode (one at a time: a request running
+  // meanwhile allocates its own).
   let lastHostCount = 0;
+  const spare = new Map<number, MeansBuffers>();
   return (req: Request, res: Response, next: NextFunction): void => {
     checkQuery(req);
     const nowSec = clock();
@@ -38,7 +41,9 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
     const status = parseStatusParam(req.query.status);
     const fill = parseFill(req.query.fill);
     const layout = windowLayout(mode, nowSec);
-    const aggregate = new FleetAggregate(layout, lastHostCount);
+    const reused = spare.get(layout.bucketCount);
+    spare.delete(layout.bucketCount);
+    const aggregate = new FleetAggregate(layout, lastHostCount, reused);
     let hosts = 0;
     const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
       if (ring === undefined || !matches(host) || !passesStatus(status, newest.lastSeenSec, nowSec, staleAfterSec)) return;
@@ -60,8 +65,12 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
           next(err);
           return;
         }
-        if (k < layout.bucketCount) setImmediate(step);
-        else res.json(wire);
+        if (k < layout.bucketCount) {
+          setImmediate(step);
+          return;
+        }
+        spare.set(layout.bucketCount, aggregate.meansBuffers());
+        res.json(wire);
       };
       step();
     });

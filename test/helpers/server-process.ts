@@ -43,6 +43,8 @@ export interface ServerProcessOptions {
   wrap?: (command: string, args: string[]) => [string, string[]];
   /** Start-up lines to wait for: one per worker when it runs SERVERTRACK_WORKERS > 1. */
   listeningLines?: number;
+  /** How long to wait for the start-up line(s): 20 s unless given (a bench server that fills a large store first needs more). */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -112,7 +114,7 @@ export function startServerProcess(env: Record<string, string> = {}, options: Se
     const timer = setTimeout(() => {
       child.kill('SIGKILL'); // never leave a half-started server behind
       reject(new Error(`${name} did not start:\n${output}`));
-    }, START_TIMEOUT_MS);
+    }, options.startTimeoutMs ?? START_TIMEOUT_MS);
     void waitForLines(listening, options.listeningLines ?? 1).then(
       () => {
         clearTimeout(timer);
