@@ -14,9 +14,20 @@ export class UnreachableError extends Error {
 }
 
 /**
- * GET `path` as JSON. Resolves to { status, body, serverNowSec } for 2xx and 4xx answers,
- * where serverNowSec comes from the Date header, so "last seen" and staleness do not depend
- * on this computer's clock.
+ * The server answered, but its store (Redis) did not: a 503 `store unavailable`. Told apart
+ * from UnreachableError so the page does not send people looking for a server that is up.
+ */
+export class StoreUnavailableError extends Error {
+  constructor() {
+    super('store unavailable');
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * GET `path` as JSON. Resolves to { status, body, headers, serverNowSec } for 2xx and 4xx
+ * answers, where serverNowSec comes from the Date header, so "last seen" does not depend on
+ * this computer's clock.
  */
 export async function getJson(path) {
   for (;;) {
@@ -38,16 +49,38 @@ export async function getJson(path) {
       if (sentToken === savedToken()) await askForToken(why);
       continue;
     }
-    if (response.status >= 500) throw new UnreachableError(`HTTP ${response.status}`);
     const date = Date.parse(response.headers.get('Date') ?? '');
     let body;
     try {
       body = await response.json();
     } catch {
-      throw new UnreachableError('the answer was not JSON');
+      throw new UnreachableError(response.status >= 500 ? `HTTP ${response.status}` : 'the answer was not JSON');
     }
-    return { status: response.status, body, serverNowSec: Number.isNaN(date) ? Date.now() / 1000 : date / 1000 };
+    if (response.status === 503 && body?.error === 'store unavailable') throw new StoreUnavailableError();
+    if (response.status >= 500) throw new UnreachableError(`HTTP ${response.status}`);
+    return {
+      status: response.status,
+      body,
+      headers: response.headers,
+      serverNowSec: Number.isNaN(date) ? Date.now() / 1000 : date / 1000,
+    };
   }
+}
+
+/** The `cursor` of a `Link: <...>; rel="next"` header (RFC 8288), or null when there is no next page. */
+export function nextCursor(headers) {
+  const link = headers.get('Link');
+  if (link === null) return null;
+  for (const part of link.split(',')) {
+    const match = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (match && /(^|;)\s*rel="?next"?\s*(;|$)/.test(match[2])) return new URL(match[1], location.origin).searchParams.get('cursor');
+  }
+  return null;
+}
+
+/** X-Total-Count as a number. */
+export function totalCount(headers) {
+  return Number(headers.get('X-Total-Count'));
 }
 
 /** The path of one host's report, always with every interval so gaps show as gaps. */

@@ -1,4 +1,4 @@
-// uPlot charts: the host view's mean lines with min-max bands, and the fleet's sparklines.
+// uPlot charts: mean lines over shaded bands, for a host's reports (min-max) and the fleet (p50-p90).
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 
 export const CPU_COLOUR = '#1d4ed8';
@@ -7,20 +7,25 @@ const CPU_BAND = 'rgba(29, 78, 216, 0.16)';
 const MEMORY_BAND = 'rgba(180, 83, 9, 0.16)';
 const NO_LINE = 'rgba(0, 0, 0, 0)';
 
+/** A host report's band: from the lowest to the highest sample of each interval. */
+export const MIN_MAX = { low: 'min', high: 'max' };
+/** The fleet's band: from the median to the 90th percentile of the host means of each interval. */
+export const P50_P90 = { low: 'p50', high: 'p90' };
+
 /**
- * Report intervals to uPlot's columns: x (epoch seconds), then CPU mean, min, max and memory
- * mean, min, max. Empty intervals stay null, and uPlot leaves a gap for them.
+ * Report or fleet intervals to uPlot's columns: x (epoch seconds), then CPU mean, band low,
+ * band high and memory mean, low, high. Empty intervals stay null, and uPlot leaves a gap.
  */
-export function toColumns(intervals) {
+export function toColumns(intervals, band = MIN_MAX) {
   const columns = [[], [], [], [], [], [], []];
   for (const i of intervals) {
     columns[0].push(Date.parse(i.time) / 1000);
     columns[1].push(i.cpuload);
-    columns[2].push(i.cpuload_min);
-    columns[3].push(i.cpuload_max);
+    columns[2].push(i[`cpuload_${band.low}`]);
+    columns[3].push(i[`cpuload_${band.high}`]);
     columns[4].push(i.memload);
-    columns[5].push(i.memload_min);
-    columns[6].push(i.memload_max);
+    columns[5].push(i[`memload_${band.low}`]);
+    columns[6].push(i[`memload_${band.high}`]);
   }
   return columns;
 }
@@ -49,8 +54,8 @@ function edgeSeries(label) {
 
 const PERCENT_SCALE = { range: [0, 100] };
 
-/** A chart of one report: CPU and memory means over their min-max bands. */
-export function bandChart(container, width) {
+/** A chart of CPU and memory means over their bands (`band` names the band's edges in the legend). */
+export function bandChart(container, width, band = MIN_MAX) {
   return new uPlot(
     {
       width,
@@ -60,11 +65,11 @@ export function bandChart(container, width) {
       series: [
         {},
         meanSeries('CPU', CPU_COLOUR),
-        edgeSeries('CPU min'),
-        edgeSeries('CPU max'),
+        edgeSeries(`CPU ${band.low}`),
+        edgeSeries(`CPU ${band.high}`),
         meanSeries('Memory', MEMORY_COLOUR),
-        edgeSeries('Memory min'),
-        edgeSeries('Memory max'),
+        edgeSeries(`Memory ${band.low}`),
+        edgeSeries(`Memory ${band.high}`),
       ],
       bands: [
         { series: [3, 2], fill: CPU_BAND },
@@ -74,31 +79,6 @@ export function bandChart(container, width) {
     [[], [], [], [], [], [], []],
     container,
   );
-}
-
-/** A small last-hour chart of CPU and memory means for the fleet table; no axes, no legend. */
-export function sparkline(container) {
-  const thin = (colour) => ({ stroke: colour, width: 1.5, points: { show: false, size: 4, fill: colour, filter: isolatedPoints } });
-  return new uPlot(
-    {
-      width: 160,
-      height: 36,
-      class: 'sparkline',
-      cursor: { show: false },
-      legend: { show: false },
-      scales: { x: { time: true }, y: PERCENT_SCALE },
-      axes: [{ show: false }, { show: false }],
-      series: [{}, thin(CPU_COLOUR), thin(MEMORY_COLOUR)],
-    },
-    [[], [], []],
-    container,
-  );
-}
-
-/** Sparkline columns: x, CPU mean, memory mean. */
-export function toSparkColumns(intervals) {
-  const columns = toColumns(intervals);
-  return [columns[0], columns[1], columns[4]];
 }
 
 /** How many intervals hold samples; the chart's figure carries it for tests and tools. */

@@ -1,8 +1,5 @@
 // Formatting shared by both views. Times come from the server as ISO-8601 UTC seconds.
 
-/** A host silent for longer than this is marked stale. */
-export const STALE_AFTER_SEC = 120;
-
 export function formatPercent(value) {
   return value === null || value === undefined ? '–' : `${value.toFixed(1)} %`;
 }
@@ -20,10 +17,6 @@ export function formatAge(ageSec) {
   if (min < 60) return `${min} min ago`;
   const hours = Math.floor(min / 60);
   return min % 60 === 0 ? `${hours} h ago` : `${hours} h ${min % 60} min ago`;
-}
-
-export function isStale(ageSec) {
-  return ageSec > STALE_AFTER_SEC;
 }
 
 /** Sets text only when it changed, so a refresh repaints nothing that stayed the same. */

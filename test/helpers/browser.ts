@@ -12,6 +12,7 @@ import express from 'express';
 import { Browser, Page, chromium } from 'playwright-core';
 import { createApp } from '../../src/app';
 import { HostStore } from '../../src/store/host-store';
+import { Store } from '../../src/store/store';
 import { systemClock } from '../../src/store/time';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -38,13 +39,13 @@ export function launchBrowser(): Promise<Browser> {
 
 export interface DashboardServer {
   baseUrl: string;
-  store: HostStore;
+  store: Store;
   /** Stops listening and cuts every connection, as a crashed or stopped server would. */
   stop(): Promise<void>;
 }
 
 export interface DashboardServerOptions {
-  store?: HostStore;
+  store?: Store;
   authTokens?: string[];
   ingestTokens?: string[];
   readTokens?: string[];
@@ -103,6 +104,24 @@ export async function postSamples(baseUrl: string, samples: SeedSample[], token?
   if (token !== undefined) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(`${baseUrl}/perf`, { method: 'POST', headers, body: JSON.stringify(samples) });
   if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
+}
+
+/** GET `path` of the API as JSON, for the values a test expects the page to show. */
+export async function apiGet<T>(baseUrl: string, path: string): Promise<T> {
+  const res = await fetch(`${baseUrl}${path}`);
+  return (await res.json()) as T;
+}
+
+/** The rows of the fleet table as text, one array of cells (host, status, CPU, memory, last seen) per row. */
+export function fleetRows(page: Page): Promise<string[][]> {
+  return page.$$eval('#fleet-table tbody tr', (rows) =>
+    rows.map((row) => Array.from(row.querySelectorAll('th, td')).map((cell) => (cell.textContent ?? '').trim())),
+  );
+}
+
+/** Resolves once the page has finished `count` refreshes in all (main.js counts them on <body>). */
+export async function waitForRefreshes(page: Page, count: number, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction((n) => Number(document.body.dataset.refreshes ?? 0) >= n, count, { timeout: timeoutMs });
 }
 
 /**

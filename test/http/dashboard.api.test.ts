@@ -64,6 +64,16 @@ describe('GET / (the dashboard)', () => {
       expect(html).not.toMatch(/\son[a-z]+=/);
     });
 
+    // The preloads flatten the import waterfall; one missing costs a round trip per import level.
+    it('preload every module the page imports, and nothing else', () => {
+      const html = readFileSync(path.join(PUBLIC_DIR, 'index.html'), 'utf8');
+      const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)" \/>/g)].map((m) => m[1]);
+      const imported = readdirSync(path.join(PUBLIC_DIR, 'js'))
+        .filter((f) => f !== 'main.js')
+        .map((f) => `/js/${f}`);
+      expect(preloaded).toEqual([...imported, '/vendor/uplot/uPlot.esm.js']);
+    });
+
     it('load nothing from another origin', () => {
       for (const name of ['index.html', 'dashboard.css', ...readdirSync(path.join(PUBLIC_DIR, 'js')).map((f) => `js/${f}`)]) {
         expect([name, readFileSync(path.join(PUBLIC_DIR, name), 'utf8')]).not.toEqual([
