@@ -1,6 +1,6 @@
 /*
- * JSON answers over 1 KiB are compressed when the client accepts it; smaller ones, and every
- * write's answer, go as they are.
+ * JSON answers over 1 KiB are compressed when the client accepts it; smaller ones, text
+ * answers and every write's answer go as they are.
  */
 import request from '../helpers/api-request';
 import { postSample, testApp } from '../helpers/test-app';
@@ -49,5 +49,13 @@ describe('response compression', () => {
       .expect(400);
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.text.length).toBeGreaterThan(1024);
+  });
+
+  it('sends a text answer over 1 KiB as it is: /metrics/hosts keeps its Content-Length', async () => {
+    const { app } = await fleetOf(20);
+    const res = await request(app).get('/metrics/hosts').set('Accept-Encoding', 'gzip').expect(200);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    expect(Buffer.byteLength(res.text)).toBeGreaterThan(1024);
   });
 });
