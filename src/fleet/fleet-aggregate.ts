@@ -15,7 +15,7 @@
  * selected (not sorted) at the end.
  */
 import { CPU_MAX, CPU_MIN, CPU_SUM, MEM_MAX, MEM_MIN, MEM_SUM, metaIndex, statsIndex } from '../store/ring-buffer';
-import { RingSlots } from '../store/store';
+import { Interval, RingSlots } from '../store/store';
 import { nearestRank } from './percentile';
 import { WindowLayout } from './window-layout';
 
@@ -23,16 +23,8 @@ import { WindowLayout } from './window-layout';
 export const FLEET_PERCENTILES = [50, 90, 99] as const;
 
 /** One interval of the fleet; statistics are null when no matching host has a sample in it. */
-export interface FleetInterval {
-  startSec: number;
+export interface FleetInterval extends Interval {
   hosts: number;
-  samples: number;
-  cpuMean: number | null;
-  memMean: number | null;
-  cpuMin: number | null;
-  cpuMax: number | null;
-  memMin: number | null;
-  memMax: number | null;
   /** At FLEET_PERCENTILES, in order; empty when hosts is 0. */
   cpuPercentiles: number[];
   memPercentiles: number[];

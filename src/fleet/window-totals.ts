@@ -4,19 +4,12 @@
  * first, then one division), so a mean here equals the report's to the last bit.
  */
 import { CPU_MAX, CPU_MIN, CPU_SUM, MEM_MAX, MEM_MIN, MEM_SUM, metaIndex, statsIndex } from '../store/ring-buffer';
-import { RingSlots } from '../store/store';
+import { RingSlots, Statistics } from '../store/store';
 import { WindowLayout, liveSlotAt } from './window-layout';
 
 /** Loads are null when the window holds no sample. */
-export interface WindowTotals {
-  samples: number;
-  cpuMean: number | null;
-  memMean: number | null;
-  cpuMin: number | null;
-  cpuMax: number | null;
-  memMin: number | null;
-  memMax: number | null;
-}
+/** A host's samples over a whole window, as its report's buckets would add up to. */
+export type WindowTotals = Statistics;
 
 export function windowTotals(ring: RingSlots, layout: WindowLayout): WindowTotals {
   const { stats, meta } = ring.series;

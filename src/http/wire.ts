@@ -4,7 +4,7 @@
  * WIRE_SIGNIFICANT_DIGITS: a mean is sum / count in binary doubles, so samples 0.1 and 0.2
  * would otherwise read 0.15000000000000002. Stores keep their exact sums; only the wire rounds.
  */
-import { Interval } from '../store/store';
+import { Interval, Statistics } from '../store/store';
 import { toIsoSecond } from '../store/time';
 
 const WIRE_SIGNIFICANT_DIGITS = 12;
@@ -26,13 +26,11 @@ export function toWireNumber(value: number): number {
   return Number(value.toPrecision(WIRE_SIGNIFICANT_DIGITS));
 }
 
-function toWireLoad(value: number | null): number | null {
+export function toWireLoad(value: number | null): number | null {
   return value === null ? null : toWireNumber(value);
 }
 
-export interface WireInterval {
-  time: string;
-  interval: number;
+export interface WireStatistics {
   samples: number;
   cpuload: number | null;
   memload: number | null;
@@ -42,21 +40,28 @@ export interface WireInterval {
   memload_max: number | null;
 }
 
+export function toWireStatistics(statistics: Statistics): WireStatistics {
+  return {
+    samples: statistics.samples,
+    cpuload: toWireLoad(statistics.cpuMean),
+    memload: toWireLoad(statistics.memMean),
+    cpuload_min: toWireLoad(statistics.cpuMin),
+    cpuload_max: toWireLoad(statistics.cpuMax),
+    memload_min: toWireLoad(statistics.memMin),
+    memload_max: toWireLoad(statistics.memMax),
+  };
+}
+
+export interface WireInterval extends WireStatistics {
+  time: string;
+  interval: number;
+}
+
 export function toWireIntervals(intervals: Interval[], bucketSeconds: number, fill: boolean): WireInterval[] {
   const wire: WireInterval[] = [];
   for (const interval of intervals) {
     if (!fill && interval.samples === 0) continue;
-    wire.push({
-      time: toIsoSecond(interval.startSec),
-      interval: bucketSeconds,
-      samples: interval.samples,
-      cpuload: toWireLoad(interval.cpuMean),
-      memload: toWireLoad(interval.memMean),
-      cpuload_min: toWireLoad(interval.cpuMin),
-      cpuload_max: toWireLoad(interval.cpuMax),
-      memload_min: toWireLoad(interval.memMin),
-      memload_max: toWireLoad(interval.memMax),
-    });
+    wire.push({ time: toIsoSecond(interval.startSec), interval: bucketSeconds, ...toWireStatistics(interval) });
   }
   return wire;
 }

@@ -17,9 +17,8 @@ export interface Sample {
   memLoad: number;
 }
 
-/** One bucket as read back: exact means (sum / count), or nulls when it holds no sample. */
-export interface Interval {
-  startSec: number;
+/** Samples of a bucket, a window or a fleet's bucket: exact means (sum / count), or nulls when there is no sample. */
+export interface Statistics {
   samples: number;
   cpuMean: number | null;
   memMean: number | null;
@@ -27,6 +26,11 @@ export interface Interval {
   cpuMax: number | null;
   memMin: number | null;
   memMax: number | null;
+}
+
+/** One bucket as read back. */
+export interface Interval extends Statistics {
+  startSec: number;
 }
 
 /** One validated sample of one host, as a bulk request carries it. */
