@@ -11,7 +11,7 @@ import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { parseFormBody } from '../ingest/form';
 import { HttpError } from './errors';
 
-const FORM_TYPE = 'application/x-www-form-urlencoded';
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** The Content-Length of a request that may take the lean path, or NaN. */
 function plainLength(req: Request): number {

@@ -15,7 +15,7 @@ import { allowQuery, queryCheck } from './query-params';
 import { parseHost } from '../ingest/host';
 import { isFields, parseSample } from '../ingest/sample';
 import { fastSampleRoute } from './sample-fast-route';
-import { leanFormBody } from './form-body';
+import { FORM_TYPE, leanFormBody } from './form-body';
 import { parseFill, parseMode } from './validate';
 import { toWireIntervals } from './wire';
 import { fleetReport } from './fleet-route';
@@ -25,7 +25,6 @@ import { hostStatus } from '../fleet/status';
 
 export const SAMPLE_BODY_LIMIT_BYTES = 16 * 1024;
 
-const FORM_TYPE = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 const SAMPLE_TYPES = [FORM_TYPE, JSON_TYPE];
 
