@@ -175,4 +175,8 @@ export class FleetAggregate {
   get bucketCount(): number {
     return this.layout.bucketCount;
   }
+
+  get bucketSeconds(): number {
+    return this.layout.bucketSeconds;
+  }
 }

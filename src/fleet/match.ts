@@ -25,6 +25,11 @@ const MATCH_RULE = "match must be 1-253 characters of letters, digits, '.', '-',
 /** Every host: what an absent `match` means. */
 export const ANY_HOST: HostMatcher = () => true;
 
+/** The globs of a `match` parameter that parseMatchParam accepted, lower-cased: what identifies the filter in a cursor or a cache key. */
+export function matchGlobs(values: unknown): string[] {
+  return values === undefined ? [] : ([] as unknown[]).concat(values).map((glob) => String(glob).toLowerCase());
+}
+
 /**
  * The `match` query values (absent, one string, or one per repetition) as one matcher.
  * Throws InvalidInputError (a 400) naming the rule and showing the first bad glob.

@@ -37,3 +37,18 @@ export function liveSlotAt(ring: RingSlots, layout: WindowLayout, k: number): nu
   const meta = ring.series.meta;
   return meta[m] === layout.startSec[k] && meta[m + 1] !== 0 ? slot : -1;
 }
+
+/**
+ * The window cut before its last bucket: `closed`, the buckets no sample in real time
+ * reaches any more, and `inProgress`, the one bucket that fills now.
+ */
+export function splitLayout(layout: WindowLayout): { closed: WindowLayout; inProgress: WindowLayout } {
+  const last = layout.bucketCount - 1;
+  const part = (from: number, to: number): WindowLayout => ({
+    bucketSeconds: layout.bucketSeconds,
+    bucketCount: to - from,
+    startSec: layout.startSec.subarray(from, to),
+    slot: layout.slot.subarray(from, to),
+  });
+  return { closed: part(0, last), inProgress: part(last, last + 1) };
+}

@@ -6,12 +6,13 @@
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { encodeCursor, decodeCursor, queryIdentity } from '../fleet/cursor';
-import { parseMatchParam } from '../fleet/match';
+import { matchGlobs, parseMatchParam } from '../fleet/match';
 import { PageSelector, Ranked, SortOrder, parseSortParam } from '../fleet/ranking';
 import { hostStatus, parseStatusParam, passesStatus } from '../fleet/status';
-import { WindowTotals, windowMean, windowTotals } from '../fleet/window-totals';
-import { WindowLayout, windowLayout } from '../fleet/window-layout';
-import { Mode } from '../store/modes';
+import { ClosedWindowCache, WindowReading } from '../fleet/closed-window-cache';
+import { WindowTotals } from '../fleet/window-totals';
+import { windowLayout } from '../fleet/window-layout';
+import { MODES, Mode } from '../store/modes';
 import { HostNewest, RingSlots, Store } from '../store/store';
 import { Clock } from '../store/time';
 import { toWireHost } from './fleet-wire';
@@ -36,18 +37,25 @@ interface ListingDeps {
 
 /**
  * The value `order` ranks a host by: the newest sample's, or with a window the window's
- * mean (null when it holds none), read straight from the ring without building totals.
+ * mean (null when it holds none), without building totals. `position`: the host's place in
+ * the visit, by which the reading finds what it kept of the host.
  */
-function sortKey(order: SortOrder, newest: HostNewest, ring: RingSlots | undefined, layout: WindowLayout | undefined): number | null {
+function sortKey(
+  order: SortOrder,
+  newest: HostNewest,
+  ring: RingSlots | undefined,
+  reading: WindowReading | undefined,
+  position: number,
+): number | null {
   switch (order.field) {
     case 'host':
       return null;
     case 'lastSeen':
       return newest.lastSeenSec;
     case 'cpuLoad':
-      return ring === undefined || layout === undefined ? newest.lastCpuLoad : windowMean(ring, layout, 'cpu');
+      return ring === undefined || reading === undefined ? newest.lastCpuLoad : reading.mean(position, ring, 'cpu');
     case 'memLoad':
-      return ring === undefined || layout === undefined ? newest.lastMemLoad : windowMean(ring, layout, 'mem');
+      return ring === undefined || reading === undefined ? newest.lastMemLoad : reading.mean(position, ring, 'mem');
   }
 }
 
@@ -61,6 +69,8 @@ function nextLink(req: Request, cursor: string): string {
 }
 
 export function listHosts({ store, clock, staleAfterSec }: ListingDeps): RequestHandler {
+  // What each window's closed buckets add up to per host, kept between requests.
+  const closedWindows = new Map<Mode, ClosedWindowCache>(MODES.map((mode) => [mode, new ClosedWindowCache()]));
   return (req: Request, res: Response, next: NextFunction): void => {
     checkQuery(req);
     const nowSec = clock();
@@ -70,26 +80,28 @@ export function listHosts({ store, clock, staleAfterSec }: ListingDeps): Request
     const mode: Mode | undefined = parseWindow(query.window);
     const order = parseSortParam(query.sort);
     const limit = parseLimit(query.limit);
-    const globs = query.match === undefined ? [] : ([] as unknown[]).concat(query.match).map((glob) => String(glob).toLowerCase());
-    const identity = queryIdentity([order.field, String(order.descending), mode ?? '', status, ...globs]);
+    const identity = queryIdentity([order.field, String(order.descending), mode ?? '', status, ...matchGlobs(query.match)]);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, identity);
 
-    const layout = mode === undefined ? undefined : windowLayout(mode, nowSec);
+    const reading =
+      mode === undefined ? undefined : closedWindows.get(mode)?.reading(windowLayout(mode, nowSec), store.closedBucketsRevision?.(mode));
     const selector = new PageSelector<Listed>(order, limit, after);
     const probe: Ranked = { host: '', key: null };
     let total = 0;
+    let position = -1;
     const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
+      position++;
       if (!matches(host) || !passesStatus(status, newest.lastSeenSec, nowSec, staleAfterSec)) return;
       total++;
       probe.host = host;
-      probe.key = sortKey(order, newest, ring, layout);
+      probe.key = sortKey(order, newest, ring, reading, position);
       if (!selector.follows(probe)) return;
       if (!selector.wouldKeep(probe)) {
         selector.skip();
         return;
       }
       // Totals only for the hosts that make the page (so far): the rest never needed them.
-      const totals = ring !== undefined && layout !== undefined ? windowTotals(ring, layout) : undefined;
+      const totals = ring !== undefined && reading !== undefined ? reading.totals(position, ring) : undefined;
       selector.offer({
         host,
         key: probe.key,

@@ -84,6 +84,10 @@ export class HostStore implements Store {
   private readonly entries = new Map<string, HostEntry>();
   /** Day-window start at the last sweep; until it moves, sweeping again frees nothing. */
   private sweptWindowStartSec = Number.NaN;
+  /** Per ring (RINGS order): closedBucketsRevision. */
+  private readonly revisions = RINGS.map(() => 0);
+  /** Per ring: the start of the bucket in progress at the last write, to notice the first write after the clock moved. */
+  private readonly inProgressSec = RINGS.map(() => Number.NaN);
 
   constructor(options: HostStoreOptions = {}) {
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
@@ -157,14 +161,25 @@ export class HostStore implements Store {
     const rings = LAYOUT.rings;
     for (let r = 0; r < rings.length; r++) {
       const ring = rings[r];
+      const startSec = windowStart(ring.resolution, nowSec);
       // A late sample only lands where its bucket is still inside the window.
-      if (timeSec >= windowStart(ring.resolution, nowSec)) ring.add(entry.series, timeSec, cpuLoad, memLoad);
+      if (timeSec < startSec) continue;
+      ring.add(entry.series, timeSec, cpuLoad, memLoad);
+      const inProgressSec = startSec + ring.inProgressOffsetSec;
+      if (timeSec < inProgressSec || timeSec - inProgressSec >= ring.resolution.bucketSeconds || inProgressSec !== this.inProgressSec[r]) {
+        this.revisions[r]++;
+        this.inProgressSec[r] = inProgressSec;
+      }
     }
     if (timeSec >= entry.lastSeenSec) {
       entry.lastSeenSec = timeSec;
       entry.lastCpuLoad = cpuLoad;
       entry.lastMemLoad = memLoad;
     }
+  }
+
+  closedBucketsRevision(mode: Mode): number {
+    return this.revisions[RINGS.indexOf(LAYOUT.byMode[mode])];
   }
 
   report(host: string, mode: Mode, nowSec: number): Interval[] | undefined {

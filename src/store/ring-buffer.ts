@@ -93,6 +93,11 @@ export class Ring {
     return this.resolution.bucketCount;
   }
 
+  /** From the window's start to the start of its bucket in progress, the last one. */
+  get inProgressOffsetSec(): number {
+    return (this.resolution.bucketCount - 1) * this.resolution.bucketSeconds;
+  }
+
   /**
    * Adds one sample to the bucket holding `sec`. The caller has checked that the bucket is
    * inside this ring's window. Returns false only when the slot holds a newer bucket (the

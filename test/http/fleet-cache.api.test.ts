@@ -1,0 +1,178 @@
+/*
+ * What the fleet routes keep between requests (the closed buckets' sums per host, the closed
+ * intervals of recent /fleet queries) must never change an answer. Random runs of writes
+ * (in the bucket in progress, late, a little ahead), clock moves (forward and back),
+ * deletions and queries go to one long-lived app; after each step its answers are compared
+ * with those of an app created afresh over the same store and clock, which has kept nothing.
+ */
+import fc from 'fast-check';
+import { Express } from 'express';
+import request from '../helpers/api-request';
+import { T0_SEC, testApp } from '../helpers/test-app';
+import { createApp } from '../../src/app';
+
+const RUNS = 60;
+const PROPERTY_TIMEOUT_MS = 120_000;
+const HOSTS = ['web-1', 'web-2', 'db-1', 'x'];
+
+const QUERIES = [
+  '/fleet/last_hour',
+  '/fleet/last_hour?fill=true',
+  '/fleet/last_minute?status=live',
+  '/fleet/last_day?match=web-*',
+  '/fleet/last_hour?status=stale&fill=true',
+  '/perf?window=last_hour&sort=-cpuload',
+  '/perf?window=last_hour&sort=memload&limit=2',
+  '/perf?window=last_minute&sort=-memload&match=web-*',
+  '/perf?window=last_day&sort=cpuload&status=live',
+];
+
+type Step =
+  | { kind: 'record'; host: string; offsetSec: number; cpu: number; mem: number }
+  | { kind: 'clock'; bySec: number }
+  | { kind: 'delete'; host: string }
+  | { kind: 'query'; path: string };
+
+const quarter = fc.integer({ min: 0, max: 400 }).map((n) => n / 4);
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('record' as const),
+      host: fc.constantFrom(...HOSTS),
+      // Mostly now; late by a second, a minute, an hour; or a little ahead (clock skew).
+      offsetSec: fc.oneof(fc.constant(0), fc.integer({ min: -3_700, max: 0 }), fc.constantFrom(-1, -60, -61, 5)),
+      cpu: quarter,
+      mem: quarter,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('clock' as const), bySec: fc.constantFrom(1, 2, 30, 60, 61, 3_600, -1, -60, -3_600) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), host: fc.constantFrom(...HOSTS) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('query' as const), path: fc.constantFrom(...QUERIES) }) },
+);
+
+async function answer(app: Express, path: string): Promise<unknown> {
+  const res = await request(app).get(path).expect(200);
+  return { body: res.body as unknown, total: res.headers['x-total-count'], link: res.headers.link };
+}
+
+describe('what the fleet routes keep between requests', () => {
+  it(
+    'answers exactly as an app that kept nothing, through writes, clock moves and deletions',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
+          const { app, clock, store } = testApp();
+          for (const s of steps) {
+            if (s.kind === 'record') {
+              const body = { host: s.host, cpuload: s.cpu, memload: s.mem, time: clock() + s.offsetSec };
+              await request(app).post('/perf').send([body]).expect(201);
+            } else if (s.kind === 'clock') {
+              clock.advance(s.bySec);
+            } else if (s.kind === 'delete') {
+              await request(app).delete(`/perf/${s.host}`);
+            } else {
+              const fresh = createApp({ store, clock });
+              expect(await answer(app, s.path)).toEqual(await answer(fresh, s.path));
+            }
+          }
+          // Every query once more at the end, whatever the run did last.
+          const fresh = createApp({ store, clock });
+          for (const path of QUERIES) expect(await answer(app, path)).toEqual(await answer(fresh, path));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it('keeps nothing stale after a late sample reaches a closed bucket that a kept answer pooled', async () => {
+    const { app, clock } = testApp(T0_SEC);
+    const post = (host: string, cpuload: number, timeSec: number) =>
+      request(app)
+        .post('/perf')
+        .send([{ host, cpuload, memload: 10, time: timeSec }])
+        .expect(201);
+    await post('web-1', 20, T0_SEC - 120);
+    await post('web-2', 40, T0_SEC);
+    const before = await request(app).get('/fleet/last_hour').expect(200);
+    const ranked = await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200);
+    expect(ranked.body.map((h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload])).toEqual([
+      ['web-2', 40],
+      ['web-1', 20],
+    ]);
+    // Late: into the bucket two minutes back, which both answers above pooled as closed.
+    await post('web-1', 80, T0_SEC - 120);
+    const after = await request(app).get('/fleet/last_hour').expect(200);
+    expect(before.body[0]).toMatchObject({ hosts: 1, samples: 1, cpuload: 20, cpuload_max: 20 });
+    expect(after.body[0]).toMatchObject({ hosts: 1, samples: 2, cpuload: 50, cpuload_max: 80 });
+    const reranked = await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200);
+    expect(reranked.body.map((h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload])).toEqual([
+      ['web-1', 50],
+      ['web-2', 40],
+    ]);
+    expect(clock()).toBe(T0_SEC);
+  });
+
+  it('forgets a deleted host in both kept answers, whether it was visited last or first', async () => {
+    const { app } = testApp(T0_SEC);
+    const rows = [
+      { host: 'web-1', cpuload: 20, memload: 10, time: T0_SEC - 120 },
+      { host: 'web-2', cpuload: 60, memload: 10, time: T0_SEC - 120 },
+      { host: 'web-3', cpuload: 40, memload: 10, time: T0_SEC - 120 },
+    ];
+    await request(app).post('/perf').send(rows).expect(201);
+    const read = async (): Promise<unknown> => {
+      const fleet = await request(app).get('/fleet/last_hour').expect(200);
+      const ranked = await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200);
+      return {
+        fleet: fleet.body.map((i: { hosts: number; cpuload: number }) => [i.hosts, i.cpuload]),
+        ranked: ranked.body.map((h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload]),
+      };
+    };
+    expect(await read()).toEqual({
+      fleet: [[3, 40]],
+      ranked: [
+        ['web-2', 60],
+        ['web-3', 40],
+        ['web-1', 20],
+      ],
+    });
+    await request(app).delete('/perf/web-3').expect(204);
+    expect(await read()).toEqual({
+      fleet: [[2, 40]],
+      ranked: [
+        ['web-2', 60],
+        ['web-1', 20],
+      ],
+    });
+    await request(app).delete('/perf/web-1').expect(204);
+    expect(await read()).toEqual({ fleet: [[1, 60]], ranked: [['web-2', 60]] });
+  });
+
+  it('keeps nothing stale when the clock goes back to a window whose oldest slot was written meanwhile', async () => {
+    const { app, clock } = testApp(T0_SEC);
+    // 13:06:30, in the oldest bucket of the last_hour window at T0 (14:05:30).
+    await request(app)
+      .post('/perf')
+      .send([{ host: 'web-1', cpuload: 20, memload: 10, time: T0_SEC - 3_540 }])
+      .expect(201);
+    const before = await request(app).get('/fleet/last_hour').expect(200);
+    expect(before.body.map((interval: { time: string; hosts: number }) => [interval.time, interval.hosts])).toEqual([
+      ['2026-11-27T13:06:00Z', 1],
+    ]);
+    // A minute on, 14:06 takes the slot 13:06 had (same host: the hosts pooled stay the same); then the clock steps back.
+    clock.advance(60);
+    await request(app)
+      .post('/perf')
+      .send([{ host: 'web-1', cpuload: 40, memload: 10 }])
+      .expect(201);
+    clock.advance(-60);
+    const after = await request(app).get('/fleet/last_hour').expect(200);
+    expect(after.body).toEqual([]);
+  });
+});
