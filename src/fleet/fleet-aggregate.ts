@@ -63,6 +63,9 @@ export class FleetAggregate {
   /** Each host's mean per bucket, hosts[k] of them in bucket k's array. */
   private readonly cpuMeans: Float64Array[];
   private readonly memMeans: Float64Array[];
+  /** Room in each bucket's means, and hosts added so far. */
+  private capacity: number;
+  private added = 0;
 
   /**
    * `expectedHosts`: how many hosts will likely be added (say, as many as the last time).
@@ -88,6 +91,7 @@ export class FleetAggregate {
     this.memMin = new Float64Array(n).fill(Infinity);
     this.memMax = new Float64Array(n).fill(-Infinity);
     const fits = reused !== undefined && reused.cpu.length === n && reused.cpu[0].length >= capacity;
+    this.capacity = fits ? reused.cpu[0].length : capacity;
     this.cpuMeans = fits ? reused.cpu : Array.from({ length: n }, () => new Float64Array(capacity));
     this.memMeans = fits ? reused.mem : Array.from({ length: n }, () => new Float64Array(capacity));
   }
@@ -101,7 +105,9 @@ export class FleetAggregate {
     const { stats, meta } = ring.series;
     const { bucketCount, slot: slotOf, startSec } = this.layout;
     const firstSlot = ring.firstSlot;
-    const { hosts, samples, cpuSum, cpuLost, memSum, memLost, cpuMin, cpuMax, memMin, memMax } = this;
+    // A host adds at most one mean to each bucket: room for one more host is room enough.
+    if (this.added++ === this.capacity) this.grow();
+    const { hosts, samples, cpuSum, cpuLost, memSum, memLost, cpuMin, cpuMax, memMin, memMax, cpuMeans, memMeans } = this;
     for (let k = 0; k < bucketCount; k++) {
       const slot = firstSlot + slotOf[k];
       const m = metaIndex(slot);
@@ -122,18 +128,20 @@ export class FleetAggregate {
       if (stats[at + CPU_MAX] > cpuMax[k]) cpuMax[k] = stats[at + CPU_MAX];
       if (stats[at + MEM_MIN] < memMin[k]) memMin[k] = stats[at + MEM_MIN];
       if (stats[at + MEM_MAX] > memMax[k]) memMax[k] = stats[at + MEM_MAX];
-      if (held === this.cpuMeans[k].length) this.grow(k);
       // The same division as the host's report, so a percentile is some host's reported mean.
-      this.cpuMeans[k][held] = cpu / count;
-      this.memMeans[k][held] = mem / count;
+      cpuMeans[k][held] = cpu / count;
+      memMeans[k][held] = mem / count;
     }
   }
 
-  private grow(k: number): void {
+  private grow(): void {
+    this.capacity *= GROWTH_FACTOR;
     for (const means of [this.cpuMeans, this.memMeans]) {
-      const grown = new Float64Array(means[k].length * GROWTH_FACTOR);
-      grown.set(means[k]);
-      means[k] = grown;
+      for (let k = 0; k < means.length; k++) {
+        const grown = new Float64Array(this.capacity);
+        grown.set(means[k]);
+        means[k] = grown;
+      }
     }
   }
 
