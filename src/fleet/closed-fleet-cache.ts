@@ -4,20 +4,28 @@
  * /fleet/last_hour at 100,000 hosts reads 6 million slots and selects 120 percentiles
  * cold, and 100,000 slots and 2 percentiles while the closed intervals are kept.
  *
- * An entry answers a query only when all of these hold, so it is never stale:
- *   - the key matches: mode, the window's start, the store's closedBucketsRevision (no
- *     write reached a closed bucket since), and the query's filters;
- *   - the hosts passing the filters now are the very hosts the entry was summed over, in the
- *     same visit order (compared by series buffer): a host that came, went or turned stale
- *     changes the pooled intervals, and is caught here.
+ * Kept per query (mode and filters), per bucket: its interval and the store's slotWrites
+ * count of its slot when it was pooled. A later query takes a bucket's interval only when
+ *   - the hosts passing its filters now are the very hosts the entry pooled, in the same
+ *     visit order (compared by series buffer): a host that came, went or turned stale
+ *     changes every interval;
+ *   - the bucket's slot took no write since (no late sample, no newer bucket in its place).
+ * Any other bucket is pooled again, alone: when the window moves on, only the bucket that
+ * was in progress; after a late sample, only the bucket it reached.
  */
 import { SeriesBuffer } from '../store/ring-buffer';
 
+export interface KeptInterval<T> {
+  /** slotWrites of the bucket's slot when it was pooled. */
+  readonly writes: number;
+  readonly interval: T;
+}
+
 export interface ClosedFleet<T> {
-  /** Series buffers of the hosts summed, in visit order. */
+  /** Series buffers of the hosts pooled, in visit order. */
   readonly members: readonly SeriesBuffer[];
-  /** Every closed interval, oldest first, empty ones included. */
-  readonly intervals: readonly T[];
+  /** By bucket start (epoch seconds). */
+  readonly intervals: ReadonlyMap<number, KeptInterval<T>>;
 }
 
 export class ClosedFleetCache<T> {

@@ -8,8 +8,9 @@
  * the very partial sums it reaches before the last bucket, and adding the last bucket to
  * them gives the same doubles (window-totals.ts).
  *
- * Kept while the window's start and the store's closedBucketsRevision (store.ts) hold.
- * Hosts are looked up by their place in the visit, which a store keeps while no host comes
+ * Kept while the window's start holds and no closed bucket's slot took a write (the store's
+ * slotWrites, store.ts): a late sample into any of them, or the window moving on, sums
+ * every host afresh at its next reading. Hosts are looked up by their place in the visit, which a store keeps while no host comes
  * or goes, and checked by their series buffer: a host met at another place, or new, is
  * summed afresh and kept there, so hosts coming and going cost a recount, never a wrong
  * answer. A store without a revision (Redis hands out copies) has nothing kept: every
@@ -39,22 +40,30 @@ export interface WindowReading {
 
 export class ClosedWindowCache {
   private windowStartSec = Number.NaN;
-  private revision = Number.NaN;
+  /** slotWrites of each closed bucket's slot when what is kept was begun, by bucket. */
+  private closedWrites = new Float64Array(0);
   /** Bumped whenever what is kept is dropped: a reading begun before reads past the cache. */
   private generation = 0;
   /** By place in the visit: whose closed sums `cells` keeps there. */
   private readonly series: (SeriesBuffer | undefined)[] = [];
   private cells = new Float64Array(0);
 
-  /** Begins a query's reading of the window `layout` lays out; `revision` undefined when the store keeps none. */
-  reading(layout: WindowLayout, revision: number | undefined): WindowReading {
-    if (revision !== undefined && (layout.startSec[0] !== this.windowStartSec || revision !== this.revision)) {
+  /** Begins a query's reading of the window `layout` lays out; `slotWrites` undefined when the store counts none. */
+  reading(layout: WindowLayout, slotWrites: Float64Array | undefined): WindowReading {
+    if (slotWrites === undefined) return new CachedReading(this, layout, -1);
+    if (layout.startSec[0] !== this.windowStartSec || this.closedChanged(layout, slotWrites)) {
       this.windowStartSec = layout.startSec[0];
-      this.revision = revision;
+      this.closedWrites = new Float64Array(layout.bucketCount - 1);
+      for (let k = 0; k < this.closedWrites.length; k++) this.closedWrites[k] = slotWrites[layout.slot[k]];
       this.generation++;
       this.series.length = 0;
     }
-    return new CachedReading(this, layout, revision === undefined ? -1 : this.generation);
+    return new CachedReading(this, layout, this.generation);
+  }
+
+  private closedChanged(layout: WindowLayout, slotWrites: Float64Array): boolean {
+    for (let k = 0; k < this.closedWrites.length; k++) if (slotWrites[layout.slot[k]] !== this.closedWrites[k]) return true;
+    return false;
   }
 
   /** Index in `cells` of the closed sums of the host at `position`, summing them first if they are not kept. */

@@ -35,12 +35,26 @@ const INITIAL_HOSTS_PER_BUCKET = 1024;
 /**
  * Per bucket, room for every host's mean: at 100,000 hosts and 60 buckets 96 MB. Allocating
  * that for each request would have the GC run a full collection over the store's heap every
- * few requests, so the route hands one aggregate's buffers to the next.
+ * few requests, so aggregates take their arrays from a pool and give them back once they
+ * have answered (their percentiles reorder them; nothing else reads them).
  */
-export interface MeansBuffers {
-  cpu: Float64Array[];
-  mem: Float64Array[];
+export class MeansPool {
+  private readonly spare: Float64Array[] = [];
+
+  /** `capacity`: the most arrays kept, as many as the largest aggregate takes (two per bucket). */
+  constructor(private readonly capacity: number) {}
+
+  /** An array of at least `length` doubles; one kept that is too short is dropped. */
+  take(length: number): Float64Array {
+    const spare = this.spare.pop();
+    return spare !== undefined && spare.length >= length ? spare : new Float64Array(length);
+  }
+
+  give(arrays: readonly Float64Array[]): void {
+    for (const array of arrays) if (this.spare.length < this.capacity) this.spare.push(array);
+  }
 }
+
 const GROWTH_FACTOR = 4;
 
 /** Neumaier's step: the bits `sum + value` drops, to be added to the compensation. */
@@ -75,8 +89,8 @@ export class FleetAggregate {
   constructor(
     private readonly layout: WindowLayout,
     expectedHosts = 0,
-    /** The means buffers of an earlier aggregate of as many buckets, to reuse instead of allocating. */
-    reused?: MeansBuffers,
+    /** Where the means arrays come from and go back to. */
+    private readonly pool: MeansPool = new MeansPool(0),
   ) {
     const n = layout.bucketCount;
     const capacity = Math.max(INITIAL_HOSTS_PER_BUCKET, expectedHosts);
@@ -90,15 +104,15 @@ export class FleetAggregate {
     this.cpuMax = new Float64Array(n).fill(-Infinity);
     this.memMin = new Float64Array(n).fill(Infinity);
     this.memMax = new Float64Array(n).fill(-Infinity);
-    const fits = reused !== undefined && reused.cpu.length === n && reused.cpu[0].length >= capacity;
-    this.capacity = fits ? reused.cpu[0].length : capacity;
-    this.cpuMeans = fits ? reused.cpu : Array.from({ length: n }, () => new Float64Array(capacity));
-    this.memMeans = fits ? reused.mem : Array.from({ length: n }, () => new Float64Array(capacity));
+    this.cpuMeans = Array.from({ length: n }, () => pool.take(capacity));
+    this.memMeans = Array.from({ length: n }, () => pool.take(capacity));
+    this.capacity = capacity;
   }
 
-  /** The means buffers, for the next aggregate once this one has answered (its percentiles reorder them, nothing else reads them). */
-  meansBuffers(): MeansBuffers {
-    return { cpu: this.cpuMeans, mem: this.memMeans };
+  /** Gives the means arrays back to the pool, once every interval has been asked for: the aggregate answers no more. */
+  release(): void {
+    this.pool.give(this.cpuMeans);
+    this.pool.give(this.memMeans);
   }
 
   add(ring: RingSlots): void {

@@ -38,17 +38,12 @@ export function liveSlotAt(ring: RingSlots, layout: WindowLayout, k: number): nu
   return meta[m] === layout.startSec[k] && meta[m + 1] !== 0 ? slot : -1;
 }
 
-/**
- * The window cut before its last bucket: `closed`, the buckets no sample in real time
- * reaches any more, and `inProgress`, the one bucket that fills now.
- */
-export function splitLayout(layout: WindowLayout): { closed: WindowLayout; inProgress: WindowLayout } {
-  const last = layout.bucketCount - 1;
-  const part = (from: number, to: number): WindowLayout => ({
+/** The buckets `ks` of a window (indexes, oldest first), as a layout of their own. */
+export function pickBuckets(layout: WindowLayout, ks: readonly number[]): WindowLayout {
+  return {
     bucketSeconds: layout.bucketSeconds,
-    bucketCount: to - from,
-    startSec: layout.startSec.subarray(from, to),
-    slot: layout.slot.subarray(from, to),
-  });
-  return { closed: part(0, last), inProgress: part(last, last + 1) };
+    bucketCount: ks.length,
+    startSec: Float64Array.from(ks, (k) => layout.startSec[k]),
+    slot: Int32Array.from(ks, (k) => layout.slot[k]),
+  };
 }

@@ -9,12 +9,12 @@
  * few seconds. Over Redis every query pools the whole window as it reads it.
  */
 import { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ClosedFleetCache } from '../fleet/closed-fleet-cache';
-import { FleetAggregate, MeansBuffers } from '../fleet/fleet-aggregate';
+import { ClosedFleetCache, KeptInterval } from '../fleet/closed-fleet-cache';
+import { FleetAggregate, MeansPool } from '../fleet/fleet-aggregate';
 import { HostMatcher, matchGlobs, parseMatchParam } from '../fleet/match';
 import { StatusFilter, parseStatusParam, passesStatus } from '../fleet/status';
-import { WindowLayout, splitLayout, windowLayout } from '../fleet/window-layout';
-import { Mode } from '../store/modes';
+import { WindowLayout, pickBuckets, windowLayout } from '../fleet/window-layout';
+import { Mode, RESOLUTIONS } from '../store/modes';
 import { SeriesBuffer } from '../store/ring-buffer';
 import { HostNewest, MaybePromise, RingSlots, Store } from '../store/store';
 import { Clock } from '../store/time';
@@ -28,6 +28,8 @@ const checkQuery = queryCheck('match', 'status', 'fill');
 
 /** Distinct queries (mode, filters) whose closed intervals are kept: a few dashboards' worth. */
 const KEPT_QUERIES = 8;
+/** The most buckets of any mode's window. */
+const MAX_BUCKETS = Math.max(...Object.values(RESOLUTIONS).map((r) => r.bucketCount));
 /** Hosts pooled between two looks at the clock. */
 const HOSTS_PER_CHECK = 256;
 
@@ -46,18 +48,10 @@ interface FleetQuery {
 }
 
 export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): RequestHandler {
-  // Fleets change size slowly: the last answer's host count sizes the next one's buffers, and
-  // an aggregate's buffers serve the next one of as many buckets (one at a time: a request
-  // running meanwhile allocates its own).
+  // Fleets change size slowly: the last answer's host count sizes the next one's arrays.
   let lastHostCount = 0;
-  const spare = new Map<number, MeansBuffers>();
+  const means = new MeansPool(2 * (MAX_BUCKETS + 1));
   const kept = new ClosedFleetCache<WireFleetInterval>(KEPT_QUERIES);
-
-  const newAggregate = (layout: WindowLayout): FleetAggregate => {
-    const reused = spare.get(layout.bucketCount);
-    spare.delete(layout.bucketCount);
-    return new FleetAggregate(layout, lastHostCount, reused);
-  };
 
   /** Every interval of the aggregate on the wire, empty ones included; percentiles selected a few per turn. */
   const toWire = (aggregate: FleetAggregate): MaybePromise<WireFleetInterval[]> => {
@@ -66,7 +60,7 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
       wire.push(toWireFleetInterval(aggregate.interval(k), aggregate.bucketSeconds)),
     );
     const release = (): WireFleetInterval[] => {
-      spare.set(aggregate.bucketCount, aggregate.meansBuffers());
+      aggregate.release();
       return wire;
     };
     return done === undefined ? release() : done.then(release);
@@ -77,7 +71,7 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
 
   /** The whole window pooled in one visit (a store that keeps nothing between reads). */
   const poolWindow = (query: FleetQuery, answer: (wire: WireFleetInterval[]) => void, next: NextFunction): void => {
-    const aggregate = newAggregate(query.layout);
+    const aggregate = new FleetAggregate(query.layout, lastHostCount, means);
     let hosts = 0;
     const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
       if (ring === undefined || !passes(query, host, newest)) return;
@@ -90,9 +84,21 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
     });
   };
 
-  /** The bucket in progress pooled in the visit; the closed ones taken from `kept` when they still hold, pooled anew otherwise. */
-  const poolWithKept = (query: FleetQuery, key: string, answer: (wire: WireFleetInterval[]) => void, next: NextFunction): void => {
-    const { closed, inProgress } = splitLayout(query.layout);
+  /**
+   * The bucket in progress pooled in the visit; each closed one taken from `kept` when it
+   * still holds (closed-fleet-cache.ts), the others pooled again, alone, over the same hosts.
+   */
+  const poolWithKept = (
+    query: FleetQuery,
+    key: string,
+    slotWrites: Float64Array,
+    answer: (wire: WireFleetInterval[]) => void,
+    next: NextFunction,
+  ): void => {
+    const { layout } = query;
+    const last = layout.bucketCount - 1;
+    // Counted before anything is read: a write while this query runs makes the next one pool that bucket again.
+    const writesNow = Float64Array.from(layout.slot.subarray(0, last), (slot) => slotWrites[slot]);
     const earlier = kept.get(key);
     const earlierMembers = earlier?.members ?? [];
     // The hosts passing, in visit order: while they are the earlier ones, only counted (a
@@ -100,7 +106,7 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
     let members: SeriesBuffer[] | undefined = earlier === undefined ? [] : undefined;
     let memberCount = 0;
     let firstSlot = 0;
-    const current = newAggregate(inProgress);
+    const current = new FleetAggregate(pickBuckets(layout, [last]), lastHostCount, means);
     const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
       if (ring === undefined || !passes(query, host, newest)) return;
       if (members === undefined && earlierMembers[memberCount] !== ring.series) members = earlierMembers.slice(0, memberCount);
@@ -111,25 +117,36 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
     };
     whenDone(store.visitHosts(query.nowSec, query.mode, visit), next, () => {
       lastHostCount = memberCount;
-      const withCurrent = (closedWire: readonly WireFleetInterval[]): void =>
-        whenDone(toWire(current), next, (currentWire) => answer([...closedWire, ...currentWire]));
-      if (earlier !== undefined && members === undefined && memberCount === earlierMembers.length) {
-        withCurrent(earlier.intervals);
-        return;
+      const sameMembers = members === undefined && memberCount === earlierMembers.length;
+      const pooled: SeriesBuffer[] = members ?? earlierMembers.slice(0, memberCount);
+      // By closed bucket: the kept interval where it still holds; the others are pooled again.
+      const held: (WireFleetInterval | undefined)[] = [];
+      const repool: number[] = [];
+      for (let k = 0; k < last; k++) {
+        const keptInterval = sameMembers ? earlier?.intervals.get(layout.startSec[k]) : undefined;
+        held.push(keptInterval?.writes === writesNow[k] ? keptInterval.interval : undefined);
+        if (held[k] === undefined) repool.push(k);
       }
-      if (members === undefined) members = earlierMembers.slice(0, memberCount);
-      const summed = members;
-      const aggregate = newAggregate(closed);
-      const ring = { series: summed[0], firstSlot };
-      const pooled = forEachInTurns(summed.length, HOSTS_PER_CHECK, (i) => {
-        ring.series = summed[i];
+      const aggregate = new FleetAggregate(pickBuckets(layout, repool), memberCount, means);
+      const ring = { series: pooled[0], firstSlot };
+      const added = forEachInTurns(repool.length === 0 ? 0 : pooled.length, HOSTS_PER_CHECK, (i) => {
+        ring.series = pooled[i];
         aggregate.add(ring);
       });
-      whenDone(pooled, next, () =>
-        whenDone(toWire(aggregate), next, (closedWire) => {
-          kept.set(key, { members: summed, intervals: closedWire });
-          withCurrent(closedWire);
-        }),
+      whenDone(added, next, () =>
+        whenDone(toWire(aggregate), next, (repooledWire) =>
+          whenDone(toWire(current), next, (currentWire) => {
+            const intervals = new Map<number, KeptInterval<WireFleetInterval>>();
+            const wire: WireFleetInterval[] = [];
+            for (let k = 0, r = 0; k < last; k++) {
+              const interval = held[k] ?? repooledWire[r++];
+              intervals.set(layout.startSec[k], { writes: writesNow[k], interval });
+              wire.push(interval);
+            }
+            kept.set(key, { members: pooled, intervals });
+            answer([...wire, ...currentWire]);
+          }),
+        ),
       );
     });
   };
@@ -149,12 +166,11 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
     const answer = (wire: WireFleetInterval[]): void => {
       res.json(fill ? wire : wire.filter((interval) => interval.hosts !== 0));
     };
-    const revision = store.closedBucketsRevision?.(mode);
-    if (revision === undefined) {
+    const slotWrites = store.slotWrites?.(mode);
+    if (slotWrites === undefined) {
       poolWindow(query, answer, next);
       return;
     }
-    const key = [mode, query.layout.startSec[0], revision, query.status, ...matchGlobs(req.query.match)].join(' ');
-    poolWithKept(query, key, answer, next);
+    poolWithKept(query, [mode, query.status, ...matchGlobs(req.query.match)].join(' '), slotWrites, answer, next);
   };
 }

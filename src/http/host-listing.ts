@@ -83,8 +83,7 @@ export function listHosts({ store, clock, staleAfterSec }: ListingDeps): Request
     const identity = queryIdentity([order.field, String(order.descending), mode ?? '', status, ...matchGlobs(query.match)]);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, identity);
 
-    const reading =
-      mode === undefined ? undefined : closedWindows.get(mode)?.reading(windowLayout(mode, nowSec), store.closedBucketsRevision?.(mode));
+    const reading = mode === undefined ? undefined : closedWindows.get(mode)?.reading(windowLayout(mode, nowSec), store.slotWrites?.(mode));
     const selector = new PageSelector<Listed>(order, limit, after);
     const probe: Ranked = { host: '', key: null };
     let total = 0;

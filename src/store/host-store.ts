@@ -84,10 +84,8 @@ export class HostStore implements Store {
   private readonly entries = new Map<string, HostEntry>();
   /** Day-window start at the last sweep; until it moves, sweeping again frees nothing. */
   private sweptWindowStartSec = Number.NaN;
-  /** Per ring (RINGS order): closedBucketsRevision. */
-  private readonly revisions = RINGS.map(() => 0);
-  /** Per ring: the start of the bucket in progress at the last write, to notice the first write after the clock moved. */
-  private readonly inProgressSec = RINGS.map(() => Number.NaN);
+  /** Writes per slot index, every host together (slotWrites in store.ts). Doubles: they never wrap. */
+  private readonly writesPerSlot = new Float64Array(SLOT_COUNT);
 
   constructor(options: HostStoreOptions = {}) {
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
@@ -161,15 +159,10 @@ export class HostStore implements Store {
     const rings = LAYOUT.rings;
     for (let r = 0; r < rings.length; r++) {
       const ring = rings[r];
-      const startSec = windowStart(ring.resolution, nowSec);
       // A late sample only lands where its bucket is still inside the window.
-      if (timeSec < startSec) continue;
-      ring.add(entry.series, timeSec, cpuLoad, memLoad);
-      const inProgressSec = startSec + ring.inProgressOffsetSec;
-      if (timeSec < inProgressSec || timeSec - inProgressSec >= ring.resolution.bucketSeconds || inProgressSec !== this.inProgressSec[r]) {
-        this.revisions[r]++;
-        this.inProgressSec[r] = inProgressSec;
-      }
+      if (timeSec < windowStart(ring.resolution, nowSec)) continue;
+      const slot = ring.add(entry.series, timeSec, cpuLoad, memLoad);
+      if (slot !== -1) this.writesPerSlot[slot]++;
     }
     if (timeSec >= entry.lastSeenSec) {
       entry.lastSeenSec = timeSec;
@@ -178,8 +171,9 @@ export class HostStore implements Store {
     }
   }
 
-  closedBucketsRevision(mode: Mode): number {
-    return this.revisions[RINGS.indexOf(LAYOUT.byMode[mode])];
+  slotWrites(mode: Mode): Float64Array {
+    const ring = LAYOUT.byMode[mode];
+    return this.writesPerSlot.subarray(ring.firstSlot, ring.firstSlot + ring.slotCount);
   }
 
   report(host: string, mode: Mode, nowSec: number): Interval[] | undefined {

@@ -93,17 +93,12 @@ export class Ring {
     return this.resolution.bucketCount;
   }
 
-  /** From the window's start to the start of its bucket in progress, the last one. */
-  get inProgressOffsetSec(): number {
-    return (this.resolution.bucketCount - 1) * this.resolution.bucketSeconds;
-  }
-
   /**
    * Adds one sample to the bucket holding `sec`. The caller has checked that the bucket is
-   * inside this ring's window. Returns false only when the slot holds a newer bucket (the
-   * clock went backwards), in which case the ring is left as it was.
+   * inside this ring's window. Returns the slot written, or -1 only when the slot holds a
+   * newer bucket (the clock went backwards), in which case the ring is left as it was.
    */
-  add(series: SeriesBuffer, sec: number, cpuLoad: number, memLoad: number): boolean {
+  add(series: SeriesBuffer, sec: number, cpuLoad: number, memLoad: number): number {
     const { bucketSeconds, bucketCount } = this.resolution;
     const index = Math.floor(sec / bucketSeconds);
     const startSec = index * bucketSeconds;
@@ -121,9 +116,9 @@ export class Ring {
       if (cpuLoad > stats[at + CPU_MAX]) stats[at + CPU_MAX] = cpuLoad;
       if (memLoad < stats[at + MEM_MIN]) stats[at + MEM_MIN] = memLoad;
       if (memLoad > stats[at + MEM_MAX]) stats[at + MEM_MAX] = memLoad;
-      return true;
+      return slot;
     }
-    if (stored > startSec) return false;
+    if (stored > startSec) return -1;
     // An earlier lap's bucket: overwrite it whole, which is the only "clearing" a slot gets.
     meta[m] = startSec;
     meta[m + 1] = 1;
@@ -133,7 +128,7 @@ export class Ring {
     stats[at + CPU_MAX] = cpuLoad;
     stats[at + MEM_MIN] = memLoad;
     stats[at + MEM_MAX] = memLoad;
-    return true;
+    return slot;
   }
 
   /** The slot of the host's buffer that holds the bucket starting at `startSec`, live or not. */

@@ -132,15 +132,14 @@ export interface Store {
    */
   visitHosts(nowSec: number, mode: Mode | undefined, visit: HostVisitor): MaybePromise<void>;
   /**
-   * A count that changes whenever a bucket of `mode`'s window other than the one in progress
-   * may have changed: a sample written to an older bucket (late) or a newer one, or the first
-   * write after the clock moved to another bucket. While it and the window's start hold, those
-   * buckets read the same, so the fleet questions keep what they summed from them
-   * (src/fleet/closed-window-cache.ts). Only for a store whose visits hand each host's own
-   * series buffer, the same object from one visit to the next while the host is held;
-   * absent in Redis, whose visits fill one buffer for every host.
+   * How many writes each slot of `mode`'s ring has taken, all hosts together, indexed like
+   * WindowLayout.slot: a live view. While a slot's count holds, every host's slot reads the
+   * same, so the fleet questions keep what they summed from it (src/fleet/closed-*-cache.ts).
+   * Only for a store whose visits hand each host's own series buffer, the same object from
+   * one visit to the next while the host is held; absent in Redis, whose visits fill one
+   * buffer for every host.
    */
-  closedBucketsRevision?(mode: Mode): number;
+  slotWrites?(mode: Mode): Float64Array;
   /** Drops a host and its data; false when the host was unknown. */
   forget(host: string, nowSec: number): MaybePromise<boolean>;
   /** How many hosts `hosts()` would list, without building the list; optional (metrics fall back to hosts()). */

@@ -46,8 +46,8 @@ describe('Ring', () => {
   describe('when several samples land in one slot', () => {
     it('reports their count and exact means', () => {
       const { ring, series } = newRing();
-      expect(ring.add(series, T0_SEC + 5, 10, 40)).toBe(true);
-      expect(ring.add(series, T0_SEC + 50, 30, 60)).toBe(true);
+      expect(ring.add(series, T0_SEC + 5, 10, 40)).toBe(ring.slotOf(T0_SEC));
+      expect(ring.add(series, T0_SEC + 50, 30, 60)).toBe(ring.slotOf(T0_SEC));
       expect(ring.window(series, T0_SEC + 59).at(-1)).toEqual({
         startSec: T0_SEC,
         samples: 2,
@@ -112,7 +112,7 @@ describe('Ring', () => {
       const { ring, series } = newRing();
       ring.add(series, T0_SEC, 50, 20);
       ring.add(series, T0_SEC + 10, 70, 40);
-      expect(ring.add(series, T0_SEC + 240, 1, 2)).toBe(true);
+      expect(ring.add(series, T0_SEC + 240, 1, 2)).toBe(ring.slotOf(T0_SEC + 240));
       expect(ring.window(series, T0_SEC + 240).at(-1)).toEqual(single(T0_SEC + 240, 1, 2));
     });
 
@@ -134,14 +134,14 @@ describe('Ring', () => {
   });
 
   describe('when the slot holds a newer bucket', () => {
-    it('returns false and leaves the ring as it was', () => {
+    it('returns -1 and leaves the ring as it was', () => {
       const { ring, series } = newRing();
       ring.add(series, T0_SEC + 240, 50, 20);
       const before = ring.window(series, T0_SEC + 240);
       const metaBefore = Array.from(series.meta);
       const statsBefore = Array.from(series.stats);
 
-      expect(ring.add(series, T0_SEC + 5, 99, 99)).toBe(false);
+      expect(ring.add(series, T0_SEC + 5, 99, 99)).toBe(-1);
 
       expect(ring.window(series, T0_SEC + 240)).toEqual(before);
       expect(ring.window(series, T0_SEC + 240).at(-1)).toEqual(single(T0_SEC + 240, 50, 20));
