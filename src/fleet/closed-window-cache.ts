@@ -1,41 +1,31 @@
 /*
  * Per host, what a window's closed buckets (every bucket but the one in progress) add up
  * to, kept from one query to the next. Ranking 100,000 hosts by their last-hour mean reads
- * 60 slots of each, 336 MB of rings; with the closed sums kept it reads one slot and seven
+ * 60 slots of each, 336 MB of rings; with the closed sums kept it reads one slot and three
  * numbers per host, until the window moves on (once a minute for last_hour).
  *
  * Exact: the report adds a window's buckets oldest first, so the closed buckets' sums are
  * the very partial sums it reaches before the last bucket, and adding the last bucket to
- * them gives the same doubles (window-totals.ts).
+ * them gives the same doubles (window-totals.ts). Only the sums and the count are kept: the
+ * min and max are needed for a page of hosts, whose totals are read whole.
  *
  * Kept while the window's start holds and no closed bucket's slot took a write (the store's
  * slotWrites, store.ts): a late sample into any of them, or the window moving on, sums
- * every host afresh at its next reading. Hosts are looked up by their place in the visit, which a store keeps while no host comes
- * or goes, and checked by their series buffer: a host met at another place, or new, is
- * summed afresh and kept there, so hosts coming and going cost a recount, never a wrong
- * answer. A store without a revision (Redis hands out copies) has nothing kept: every
- * reading sums the closed buckets anew.
+ * every host afresh at its next reading. Hosts are looked up by their place in the visit,
+ * which a store keeps while no host comes or goes, and checked by their series buffer: a
+ * host met at another place, or new, is summed afresh and kept there, so hosts coming and
+ * going cost a recount, never a wrong answer. A store without slotWrites (Redis hands out
+ * copies) has nothing kept: every reading sums the closed buckets anew.
  */
-import { metaIndex, statsIndex, CPU_SUM, MEM_SUM, SeriesBuffer } from '../store/ring-buffer';
+import { CPU_SUM, MEM_SUM, SeriesBuffer, metaIndex, statsIndex } from '../store/ring-buffer';
 import { RingSlots } from '../store/store';
 import { WindowLayout, liveSlotAt } from './window-layout';
-import {
-  TOTALS_CELLS,
-  TOTAL_CPU_SUM,
-  TOTAL_MEM_SUM,
-  TOTAL_SAMPLES,
-  WindowTotals,
-  addBuckets,
-  clearTotals,
-  totalsOf,
-} from './window-totals';
+import { SUMS_CELLS, SUM_CPU, SUM_MEM, SUM_SAMPLES, addSums } from './window-totals';
 
 /** One query's reading of every host's window through the cache. */
 export interface WindowReading {
   /** The window's mean of one load, as windowTotals would give it; `position`: the host's place in this query's visit, from 0. */
   mean(position: number, ring: RingSlots, load: 'cpu' | 'mem'): number | null;
-  /** The window's totals, as windowTotals gives them. */
-  totals(position: number, ring: RingSlots): WindowTotals;
 }
 
 export class ClosedWindowCache {
@@ -68,12 +58,12 @@ export class ClosedWindowCache {
 
   /** Index in `cells` of the closed sums of the host at `position`, summing them first if they are not kept. */
   closedAt(position: number, ring: RingSlots, layout: WindowLayout): number {
-    const at = position * TOTALS_CELLS;
+    const at = position * SUMS_CELLS;
     if (this.series[position] === ring.series) return at;
-    if (at + TOTALS_CELLS > this.cells.length) this.grow(at + TOTALS_CELLS);
+    if (at + SUMS_CELLS > this.cells.length) this.grow(at + SUMS_CELLS);
     while (this.series.length < position) this.series.push(undefined);
-    clearTotals(this.cells, at);
-    addBuckets(ring, layout, 0, layout.bucketCount - 1, this.cells, at);
+    this.cells.fill(0, at, at + SUMS_CELLS);
+    addSums(ring, layout, 0, layout.bucketCount - 1, this.cells, at);
     this.series[position] = ring.series;
     return at;
   }
@@ -94,7 +84,7 @@ export class ClosedWindowCache {
 }
 
 class CachedReading implements WindowReading {
-  private readonly scratch = new Float64Array(TOTALS_CELLS);
+  private readonly scratch = new Float64Array(SUMS_CELLS);
   private readonly lastK: number;
 
   constructor(
@@ -107,33 +97,22 @@ class CachedReading implements WindowReading {
   }
 
   mean(position: number, ring: RingSlots, load: 'cpu' | 'mem'): number | null {
-    const cells = this.closed(position, ring);
-    const at = cells === this.scratch ? 0 : position * TOTALS_CELLS;
-    let samples = cells[at + TOTAL_SAMPLES];
-    let sum = cells[at + (load === 'cpu' ? TOTAL_CPU_SUM : TOTAL_MEM_SUM)];
+    let cells: Float64Array = this.scratch;
+    let at = 0;
+    if (this.generation !== -1 && this.cache.isCurrent(this.generation)) {
+      at = this.cache.closedAt(position, ring, this.layout);
+      cells = this.cache.keptCells;
+    } else {
+      cells.fill(0);
+      addSums(ring, this.layout, 0, this.lastK, cells, 0);
+    }
+    let samples = cells[at + SUM_SAMPLES];
+    let sum = cells[at + (load === 'cpu' ? SUM_CPU : SUM_MEM)];
     const slot = liveSlotAt(ring, this.layout, this.lastK);
     if (slot !== -1) {
       samples += ring.series.meta[metaIndex(slot) + 1];
       sum += ring.series.stats[statsIndex(slot) + (load === 'cpu' ? CPU_SUM : MEM_SUM)];
     }
     return samples === 0 ? null : sum / samples;
-  }
-
-  totals(position: number, ring: RingSlots): WindowTotals {
-    const cells = this.closed(position, ring);
-    if (cells !== this.scratch) this.scratch.set(cells.subarray(position * TOTALS_CELLS, (position + 1) * TOTALS_CELLS));
-    addBuckets(ring, this.layout, this.lastK, this.lastK + 1, this.scratch, 0);
-    return totalsOf(this.scratch, 0);
-  }
-
-  /** The array holding the host's closed sums: the cache's (at position × TOTALS_CELLS) or this reading's scratch (at 0). */
-  private closed(position: number, ring: RingSlots): Float64Array {
-    if (this.generation !== -1 && this.cache.isCurrent(this.generation)) {
-      this.cache.closedAt(position, ring, this.layout);
-      return this.cache.keptCells;
-    }
-    clearTotals(this.scratch, 0);
-    addBuckets(ring, this.layout, 0, this.lastK, this.scratch, 0);
-    return this.scratch;
   }
 }

@@ -10,7 +10,7 @@ import { matchGlobs, parseMatchParam } from '../fleet/match';
 import { PageSelector, Ranked, SortOrder, parseSortParam } from '../fleet/ranking';
 import { hostStatus, parseStatusParam, passesStatus } from '../fleet/status';
 import { ClosedWindowCache, WindowReading } from '../fleet/closed-window-cache';
-import { WindowTotals } from '../fleet/window-totals';
+import { WindowTotals, windowTotals } from '../fleet/window-totals';
 import { windowLayout } from '../fleet/window-layout';
 import { MODES, Mode } from '../store/modes';
 import { HostNewest, RingSlots, Store } from '../store/store';
@@ -83,7 +83,9 @@ export function listHosts({ store, clock, staleAfterSec }: ListingDeps): Request
     const identity = queryIdentity([order.field, String(order.descending), mode ?? '', status, ...matchGlobs(query.match)]);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, identity);
 
-    const reading = mode === undefined ? undefined : closedWindows.get(mode)?.reading(windowLayout(mode, nowSec), store.slotWrites?.(mode));
+    const layout = mode === undefined ? undefined : windowLayout(mode, nowSec);
+    const reading =
+      mode === undefined || layout === undefined ? undefined : closedWindows.get(mode)?.reading(layout, store.slotWrites?.(mode));
     const selector = new PageSelector<Listed>(order, limit, after);
     const probe: Ranked = { host: '', key: null };
     let total = 0;
@@ -100,7 +102,7 @@ export function listHosts({ store, clock, staleAfterSec }: ListingDeps): Request
         return;
       }
       // Totals only for the hosts that make the page (so far): the rest never needed them.
-      const totals = ring !== undefined && reading !== undefined ? reading.totals(position, ring) : undefined;
+      const totals = ring !== undefined && layout !== undefined ? windowTotals(ring, layout) : undefined;
       selector.offer({
         host,
         key: probe.key,

@@ -142,15 +142,17 @@ describe('what the fleet routes keep between requests', () => {
         ['web-1', 20],
       ],
     });
-    await request(app).delete('/perf/web-3').expect(204);
+    // The first host visited goes: the others each move up one place.
+    await request(app).delete('/perf/web-1').expect(204);
     expect(await read()).toEqual({
-      fleet: [[2, 40]],
+      fleet: [[2, 50]],
       ranked: [
         ['web-2', 60],
-        ['web-1', 20],
+        ['web-3', 40],
       ],
     });
-    await request(app).delete('/perf/web-1').expect(204);
+    // The last one goes: the hosts before it are the same, one fewer.
+    await request(app).delete('/perf/web-3').expect(204);
     expect(await read()).toEqual({ fleet: [[1, 60]], ranked: [['web-2', 60]] });
   });
 
