@@ -20,7 +20,7 @@ import { HostNewest, MaybePromise, RingSlots, Store } from '../store/store';
 import { Clock } from '../store/time';
 import { WireFleetInterval, toWireFleetInterval } from './fleet-wire';
 import { whenDone } from './handler-kit';
-import { forEachInTurns } from './in-turns';
+import { forEachInTurns } from '../store/in-turns';
 import { queryCheck } from './query-params';
 import { parseFill, parseMode } from './validate';
 

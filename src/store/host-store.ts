@@ -15,6 +15,7 @@
  * entry still held is written to in place; that equals dropping it and adding it again,
  * since none of its data is inside any window any more and its own place is there for it.
  */
+import { runInTurns } from './in-turns';
 import { MODES, Mode, RESOLUTIONS, windowStart } from './modes';
 import { Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
 import {
@@ -63,13 +64,7 @@ class HostEntry implements HostState {
 
 export const DEFAULT_MAX_HOSTS = 100_000;
 
-/**
- * How long one turn of visitHosts may run before yielding to the event loop, checked every
- * VISIT_CHECK_HOSTS hosts. By time, not by a host count: what a visitor does per host (a
- * window's totals, an aggregate) and how busy the machine is both vary tenfold, and sample
- * POSTs must never wait behind a fleet query for long.
- */
-const VISIT_TURN_MS = 8;
+/** Hosts visited between two looks at the clock (a visit yields by time: in-turns.ts). */
 const VISIT_CHECK_HOSTS = 256;
 
 /** Stands in a visit's reused RingSlots until its first host. */
@@ -196,18 +191,16 @@ export class HostStore implements Store {
   }
 
   /**
-   * Synchronous when it ends within VISIT_TURN_MS; past that, one turn's worth per event loop turn
-   * (setImmediate, so pending I/O runs in between) and a promise for the end. The Map
-   * iterator stays valid across turns (see states()). Expired hosts are dropped as they are
-   * met, as hosts() drops them.
+   * Over as many event loop turns as it takes (in-turns.ts), synchronous when one does. The
+   * Map iterator stays valid across turns (see states()). Expired hosts are dropped as they
+   * are met, as hosts() drops them.
    */
   visitHosts(nowSec: number, mode: Mode | undefined, visit: HostVisitor): MaybePromise<void> {
     const ring = mode === undefined ? undefined : LAYOUT.byMode[mode];
     // One object for every host: the visitor may not keep it (store.ts).
     const slots: { series: SeriesBuffer; firstSlot: number } | undefined = ring && { series: NO_SERIES, firstSlot: ring.firstSlot };
     const iterator = this.entries.entries();
-    const visitChunk = (): boolean => {
-      const turnEndsMs = performance.now() + VISIT_TURN_MS;
+    return runInTurns((turnEndsMs) => {
       for (let n = 1; ; n++) {
         if (n % VISIT_CHECK_HOSTS === 0 && performance.now() >= turnEndsMs) return false;
         const next = iterator.next();
@@ -217,18 +210,6 @@ export class HostStore implements Store {
         if (slots !== undefined) slots.series = entry.series;
         visit(host, entry, slots);
       }
-    };
-    if (visitChunk()) return;
-    return new Promise<void>((resolve, reject) => {
-      const step = (): void => {
-        try {
-          if (visitChunk()) resolve();
-          else setImmediate(step);
-        } catch (err) {
-          reject(err);
-        }
-      };
-      setImmediate(step);
     });
   }
 
