@@ -70,11 +70,15 @@ async function sampledFleetIntervals(baseUrl: string, query: string): Promise<nu
   return intervals.filter((i) => i.samples > 0).length;
 }
 
-/** A store that answers like Redis gone away (503 store unavailable) while `down` is set. */
+/**
+ * A store that answers like Redis gone away (503 store unavailable) while `down` is set. Like
+ * Redis it counts no slot writes (store.ts): the fleet routes then read every ring each time.
+ */
 function switchableStore(inner: HostStore): { store: Store; setDown(down: boolean): void } {
   let down = false;
   const store = new Proxy(inner, {
     get(target, property, receiver) {
+      if (property === 'slotWrites') return undefined;
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) =>
