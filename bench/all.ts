@@ -27,6 +27,7 @@ export const SCENARIOS = [
   'agents',
   'reports',
   'fleet',
+  'redis-fleet',
 ];
 const PAGE = path.join(ROOT_DIR, 'docs', 'benchmarks.md');
 const MS_PER_MINUTE = 60_000;

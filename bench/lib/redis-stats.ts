@@ -11,6 +11,11 @@
  *                  commands plus reading requests and writing replies (the network side).
  *
  * CONFIG RESETSTAT zeroes the command counters; CPU is cumulative, so it is differenced.
+ *
+ * And what Redis sent for a read (RedisBytesMeter): INFO stats total_net_output_bytes, the
+ * bytes written to every client, before and after. Redis counts a reply once it is written,
+ * after the command that made it ran, so the difference also holds the reply to the first
+ * INFO; that reply is measured with nothing in between and taken off.
  */
 import Redis from 'ioredis';
 import * as scripts from '../../src/store/redis/scripts';
@@ -69,5 +74,42 @@ export class RedisCostMeter {
 
   close(): void {
     for (const node of this.nodes) node.disconnect();
+  }
+}
+
+function netOutputBytes(info: string): number {
+  return Number(/^total_net_output_bytes:(\d+)/m.exec(info)?.[1] ?? NaN);
+}
+
+/** Bytes one standalone Redis sent to its clients during a piece of work, not counting the meter's own INFO replies. */
+export class RedisBytesMeter {
+  private readonly node: Redis;
+  private infoReplyBytes = 0;
+
+  constructor(port: number) {
+    this.node = new Redis({ host: '127.0.0.1', port, lazyConnect: false });
+  }
+
+  /** Measures what one INFO stats reply adds to the counter (the median of a few, as its digits vary). */
+  async calibrate(times = 9): Promise<void> {
+    const deltas: number[] = [];
+    for (let i = 0; i < times; i++) {
+      const before = netOutputBytes(await this.node.info('stats'));
+      deltas.push(netOutputBytes(await this.node.info('stats')) - before);
+    }
+    deltas.sort((a, b) => a - b);
+    this.infoReplyBytes = deltas[deltas.length >> 1];
+  }
+
+  /** Runs `work` and answers its result with the bytes Redis sent meanwhile. */
+  async measure<T>(work: () => Promise<T>): Promise<{ result: T; bytes: number }> {
+    const before = netOutputBytes(await this.node.info('stats'));
+    const result = await work();
+    const after = netOutputBytes(await this.node.info('stats'));
+    return { result, bytes: after - before - this.infoReplyBytes };
+  }
+
+  close(): void {
+    this.node.disconnect();
   }
 }
