@@ -36,13 +36,21 @@ function agrees(text: string | Buffer, maxValueLists = MAX_VALUE_LISTS): boolean
 }
 
 /** A value list laid out as collectd's utils_format_json.c writes it. */
-function collectdText(host: string, plugin: string, type: string, typeInstance: string, values: string, time = T.toFixed(3)): string {
+function collectdText(
+  host: string,
+  plugin: string,
+  type: string,
+  typeInstance: string,
+  values: string,
+  time = T.toFixed(3),
+  pluginInstance = '',
+): string {
   const count = values.split(',').length;
   const gauges = Array.from({ length: count }, () => '"gauge"').join(',');
   const names = count === 1 ? '"value"' : '"shortterm","midterm","longterm"'.split(',').slice(0, count).join(',');
   return (
     `{"values":[${values}],"dstypes":[${gauges}],"dsnames":[${names}],"time":${time},"interval":10.000,` +
-    `"host":"${host}","plugin":"${plugin}","plugin_instance":"","type":"${type}","type_instance":"${typeInstance}"}`
+    `"host":"${host}","plugin":"${plugin}","plugin_instance":"${pluginInstance}","type":"${type}","type_instance":"${typeInstance}"}`
   );
 }
 
@@ -68,6 +76,18 @@ describe('scanCollectdJson', () => {
         ],
         ignored: { measurement: 0, per_core: 0, plugin: 4, undefined: 0 },
       });
+    });
+
+    it('counts a U value (null) as undefined', () => {
+      const body = `[${collectdText('web-01', 'cpu', 'percent', 'idle', 'null')}]`;
+      expect(agrees(body)).toBe(true);
+      expect(scanCollectdJson(Buffer.from(body), NOW_SEC, MAX_VALUE_LISTS)?.ignored.undefined).toBe(1);
+    });
+
+    it('counts per-core and other instances as ignored (ReportByCpu true)', () => {
+      const body = `[${collectdText('web-01', 'cpu', 'percent', 'idle', '50', T.toFixed(3), '0')},${collectdText('web-01', 'memory', 'percent', 'used', '50', T.toFixed(3), 'x')}]`;
+      expect(agrees(body)).toBe(true);
+      expect(scanCollectdJson(Buffer.from(body), NOW_SEC, MAX_VALUE_LISTS)?.ignored.plugin).toBe(2);
     });
 
     it('answers for the bench body (JSON.stringify of value lists) and an empty array', () => {
@@ -151,6 +171,9 @@ describe('scanCollectdJson', () => {
       ['99.99999999999999999999', 100],
       ['12345678901234567890e-18', 12.345678901234567],
       ['0.1000000000000000055511151231257827', 0.1],
+      // 18 digits: summing them in a double and dividing would round twice, and miss by one unit.
+      ['55.5523286070543748', Number('55.5523286070543748')],
+      ['83.4855512682834030', Number('83.4855512682834030')],
     ])('reads the number %s as JSON.parse does', (text, value) => {
       const body = `[${collectdText('web-01', 'memory', 'percent', 'used', text)}]`;
       const expected = reference(Buffer.from(body));
@@ -249,20 +272,23 @@ describe('scanCollectdJson', () => {
     }
     const valueList: fc.Arbitrary<RandomList> = fc.record({
       values: fc.oneof(
-        number,
+        { arbitrary: number, weight: 8 },
         fc.array(number, { minLength: 0, maxLength: 3 }).map((n) => n.join(',')),
       ),
-      time: fc.oneof(fc.constant(T.toFixed(3)), fc.constant(String(NOW_SEC + 3_600)), fc.constant('1000'), fc.constant('"x"')),
-      interval: fc.constantFrom('10.000', '1', '0', '-1', 'null'),
+      // Mostly valid, so that whole bodies are accepted often enough to compare their halves.
+      time: fc.oneof({ arbitrary: fc.constant(T.toFixed(3)), weight: 12 }, fc.constantFrom(String(NOW_SEC + 3_600), '1000', '"x"')),
+      interval: fc.oneof({ arbitrary: fc.constantFrom('10.000', '1'), weight: 12 }, fc.constantFrom('0', '-1', 'null')),
       // Escapes and non-ASCII send the whole body to JSON.parse: rare, as in what collectd sends.
       host: fc.oneof(
-        { arbitrary: word(['web-01', 'DB-02', 'web 01', '', '-x']), weight: 39 },
+        { arbitrary: word(['web-01', 'DB-02']), weight: 30 },
+        { arbitrary: word(['web 01', '', '-x']), weight: 3 },
         { arbitrary: word(['h\\u00e9', 'é']), weight: 1 },
       ),
-      plugin: word(['cpu', 'memory', 'load', 'df', 'CPU']),
-      type: word(['percent', 'load', 'memory']),
-      type_instance: word(['idle', 'active', 'used', 'free', 'user', '']),
-      plugin_instance: word(['', '0', 'sda1']),
+      // The loads half the time, any identifier the other half.
+      plugin: fc.oneof({ arbitrary: word(['cpu', 'memory']), weight: 3 }, word(['load', 'df', 'CPU'])),
+      type: fc.oneof({ arbitrary: fc.constant('percent'), weight: 5 }, word(['load', 'memory'])),
+      type_instance: fc.oneof({ arbitrary: word(['idle', 'active', 'used']), weight: 3 }, word(['free', 'user', ''])),
+      plugin_instance: fc.oneof({ arbitrary: fc.constant(''), weight: 8 }, word(['0', 'sda1'])),
       layout: fc.constantFrom('collectd', 'shuffled', 'spaced', 'meta', 'missing'),
       order: fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
     });
@@ -317,6 +343,7 @@ describe('scanCollectdJson', () => {
     it('never disagrees with parseCollectdJson, and reads most unmutated bodies itself', () => {
       let unmutated = 0;
       let taken = 0;
+      let withHalves = 0;
       fc.assert(
         fc.property(fc.array(valueList, { minLength: 0, maxLength: 8 }), mutation, (lists, m) => {
           let body = `[${lists.map(render).join(',')}]`;
@@ -330,12 +357,15 @@ describe('scanCollectdJson', () => {
             unmutated++;
             if (fast) taken++;
           }
+          if (fast && (scanCollectdJson(Buffer.from(body), NOW_SEC, MAX_VALUE_LISTS)?.halves.length ?? 0) > 0) withHalves++;
         }),
         { seed: SEED, numRuns: RUNS },
       );
-      // The fast path must not be a path that is never taken: bodies parseCollectdJson accepts are mostly the scanner's.
+      // The fast path must not be a path that is never taken: bodies parseCollectdJson accepts
+      // are mostly the scanner's, and many of them carry loads.
       expect(unmutated).toBeGreaterThan(20);
       expect(taken / unmutated).toBeGreaterThan(0.5);
+      expect(withHalves).toBeGreaterThan(20);
     });
   });
 });
