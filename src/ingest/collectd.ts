@@ -23,10 +23,11 @@ import { showValue } from './show-value';
 /** What write_http leaves out of a value list only if the daemon's own Interval does: its default. */
 const DEFAULT_INTERVAL_SEC = 10;
 
-class EntryError extends Error {}
+/** One value list or line is invalid; the parsers name it and go on counting. */
+export class EntryError extends Error {}
 
 /** The identifier of a value list, as both formats carry it. */
-interface ValueListId {
+export interface ValueListId {
   host: unknown;
   plugin: string;
   pluginInstance: string;
@@ -34,8 +35,11 @@ interface ValueListId {
   typeInstance: string;
 }
 
+/** The value lists that hold a load: cpu percent-idle or percent-active, memory percent-used. */
+export type LoadKind = 'idle' | 'active' | 'used';
+
 /** Which load a value list holds, by its identifier; the reason it is ignored otherwise. */
-function loadKind(id: ValueListId): 'idle' | 'active' | 'used' | 'plugin' {
+export function loadKind(id: ValueListId): LoadKind | 'plugin' {
   if (id.pluginInstance !== '' || id.type !== 'percent') return 'plugin';
   if (id.plugin === 'cpu' && (id.typeInstance === 'idle' || id.typeInstance === 'active')) return id.typeInstance;
   if (id.plugin === 'memory' && id.typeInstance === 'used') return 'used';
@@ -65,7 +69,7 @@ function hostOf(raw: unknown): string {
 
 /** The half a value of a known kind gives, or 'undefined' for a U / null value. */
 function halfOf(
-  kind: 'idle' | 'active' | 'used',
+  kind: LoadKind,
   id: ValueListId,
   value: number | null,
   rawValue: unknown,
@@ -74,8 +78,9 @@ function halfOf(
 ): LoadHalf | 'undefined' {
   if (value === null) return 'undefined';
   const percent = percentOf(value);
-  const name = `${id.plugin}/${id.type}-${id.typeInstance}`;
-  if (Number.isNaN(percent)) throw new EntryError(`${name} must be a number from 0 to 100, got ${showValue(rawValue)}`);
+  if (Number.isNaN(percent)) {
+    throw new EntryError(`${id.plugin}/${id.type}-${id.typeInstance} must be a number from 0 to 100, got ${showValue(rawValue)}`);
+  }
   const host = hostOf(id.host);
   if (kind === 'used') return { host, kind: 'mem', timeSec, load: percent, intervalSec };
   return { host, kind: 'cpu', timeSec, load: kind === 'idle' ? 100 - percent + 0 : percent, intervalSec };
@@ -113,8 +118,24 @@ function jsonEntry(entry: unknown, nowSec: number, batch: AgentBatch): void {
   const raw: unknown = values[0];
   // collectd writes NaN (an undefined gauge) as null.
   if (raw !== null && typeof raw !== 'number') throw new EntryError(`values must be an array of one number, got ${showValue(values)}`);
-  const timeSec = checkedTime(typeof entry.time === 'number' ? entry.time : NaN, entry.time, nowSec);
-  const interval = entry.interval;
+  addJsonLoad(batch, kind, id, raw, entry.time, entry.interval, nowSec);
+}
+
+/**
+ * A JSON value list that holds a load (its `values` already one number or null): checks its
+ * time and interval as JSON.parse gave them and adds its half to `batch`. Shared with the
+ * byte scanner (collectd-json-scan.ts), so both check a value list alike.
+ */
+export function addJsonLoad(
+  batch: AgentBatch,
+  kind: LoadKind,
+  id: ValueListId,
+  raw: number | null,
+  time: unknown,
+  interval: unknown,
+  nowSec: number,
+): void {
+  const timeSec = checkedTime(typeof time === 'number' ? time : NaN, time, nowSec);
   const intervalSec =
     interval === undefined ? DEFAULT_INTERVAL_SEC : checkedInterval(typeof interval === 'number' ? interval : NaN, interval);
   add(batch, halfOf(kind, id, raw, raw, timeSec, intervalSec));
