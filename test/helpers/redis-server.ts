@@ -17,6 +17,8 @@ const POLL_MS = 50;
 export interface RedisServer {
   port: number;
   url: string;
+  /** Its process id, to pin it to a core in a benchmark. */
+  pid(): number;
   /** Kills the server (SIGKILL: Redis going away without warning). */
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
@@ -85,6 +87,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    pid: () => child.pid ?? NaN,
     kill: () => killAndWait(child),
     async restart() {
       await killAndWait(child);

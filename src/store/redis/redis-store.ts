@@ -4,20 +4,21 @@
  * per-host update in scripts.ts. Same buckets, same rules and the same doubles as the
  * in-memory HostStore, so both answer every request identically.
  *
- *   record   EVALSHA record(known hosts only), grouped with the other writes of the same tick
- *            into one pipeline per node (tick-group.ts)                1 round trip
+ *   record   EVALSHA record(known hosts only), one call for the hosts written in the same tick
+ *            (per hash slot on a cluster), one pipeline per node (record-batcher.ts)   1 round trip
  *            newest sample in a later hour: + ZADD XX GT hosts         +1 round trip, once an hour per host
  *            unknown host: EVALSHA admit (trim, cap) → EVALSHA record  +2 round trips, once per host
  *   batch    read last of each host → EVALSHA admit of the unknown ones, ADMIT_CHUNK per call →
- *            one EVALSHA record per host carrying all its samples, pipelined, WRITE_CHUNK_CALLS
- *            calls (and at most WRITE_CHUNK_SAMPLES samples) per round trip; then one ZADD XX GT
+ *            EVALSHA record calls of many hosts each (script-calls.ts), each host's samples in one
+ *            call, pipelined, WRITE_CHUNK_HOSTS host parts (and at most WRITE_CHUNK_SAMPLES
+ *            samples) per round trip; then one ZADD XX GT
  *            for the hosts whose newest sample entered a later hour
  *   report   GETRANGE of the host's key from last to the end of the mode's ring  1 round trip
  *   hosts    ZRANGEBYSCORE hosts ∥ trim → read last of each host      1 + hosts / BATCH_CHUNK round trips
  *   forget   ZSCORE ∥ ZREM hosts → DEL the host's key; true only for a live host
  *
- * "Read last" is a GETRANGE of each host's first LAST_BYTES, BATCH_CHUNK hosts per round trip,
- * sent in one tick so auto-pipelining groups them per node.
+ * "Read last" is the lasts script over BATCH_CHUNK hosts per round trip, as few calls as their
+ * slots allow (script-calls.ts), sent in one tick so auto-pipelining groups them per node.
  *
  * Every call, and each chunk of a chunked one, is bounded by `commandTimeoutMs`; a Redis
  * that is down, slow or refusing writes raises StoreUnavailableError (bounded-calls.ts),
@@ -28,11 +29,12 @@ import { LONGEST, Mode, RESOLUTIONS } from '../modes';
 import { bucketStart } from '../time';
 import { BoundedCalls } from './bounded-calls';
 import { FleetReadContext, readSummary, visitHosts } from './fleet-reads';
-import { LAST_BYTES, LastSample, decodeLast, decodeWindow, encodeSamples, reportRange, ringOf } from './codec';
+import { LastSample, decodeLast, decodeWindow, encodeSamples, reportRange, ringOf } from './codec';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisClient } from './connection';
 import { DEFAULT_KEY_PREFIX, hostsKey, seriesKey } from './keys';
-import { ADMIT_CHUNK, ADMIT_LUA, RECORD_LUA, RECORD_REPLY } from './scripts';
-import { TickGroup } from './tick-group';
+import { ADMIT_CHUNK, ADMIT_LUA, LASTS_LUA, RECORD_LUA, RECORD_REPLY } from './scripts';
+import { RecordBatcher } from './record-batcher';
+import { ALWAYS, RecordWrite, readFirstBytes, sendRecordCalls } from './script-calls';
 import { StoreUnavailableError } from '../store-errors';
 import { DEFAULT_MAX_HOSTS } from '../host-store';
 import {
@@ -50,7 +52,6 @@ import {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    servertrackRecord(key: string, samples: Buffer, onlyIfKnown: string): Result<number, Context>;
     servertrackAdmit(...keysAndArgs: string[]): Result<(number | string)[], Context>;
   }
 }
@@ -60,15 +61,11 @@ declare module 'ioredis' {
  * command timeout, and memory for pending replies stays bounded whatever the fleet size.
  */
 const BATCH_CHUNK = 1_000;
-/** Record script calls per round trip of a bulk write, and samples at most in them: each round trip stays a few ms of Redis time. */
-const WRITE_CHUNK_CALLS = 1_000;
+/** Host parts per round trip of a bulk write, and samples at most in them: each round trip stays a few ms of Redis time. */
+const WRITE_CHUNK_HOSTS = 1_000;
 const WRITE_CHUNK_SAMPLES = 10_000;
-/** Samples of one host per script call: a host with a huge share of a request still gets Redis back between calls. */
-const SAMPLES_PER_CALL = 1_000;
-
-/** The record script's last argument: write only for a live host, or write in any case. */
-const ONLY_IF_KNOWN = '1';
-const ALWAYS = '0';
+/** Samples of one host per part: a host with a huge share of a request still gets Redis back between calls. */
+const SAMPLES_PER_PART = 1_000;
 
 interface RedisStoreOptions {
   client: RedisClient;
@@ -77,8 +74,8 @@ interface RedisStoreOptions {
   maxHosts?: number; // DEFAULT_MAX_HOSTS when absent: the cap of store.ts, shared by every process on this Redis
 }
 
-/** One record script call: samples of one host, in the order they are to be added. */
-interface RecordCall {
+/** One host's part of a bulk write: some of its samples, in the order they are to be added. */
+interface HostPart {
   host: string;
   samples: Sample[];
 }
@@ -94,7 +91,7 @@ export class RedisStore implements Store {
   private readonly prefix: string;
   private readonly hostsKey: string;
   private readonly calls: BoundedCalls;
-  private readonly tick = new TickGroup();
+  private readonly batcher: RecordBatcher;
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
@@ -102,9 +99,11 @@ export class RedisStore implements Store {
     this.hostsKey = hostsKey(this.prefix);
     this.calls = new BoundedCalls(this.client, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
+    this.batcher = new RecordBatcher(this.client);
     // defineCommand is idempotent per client; several stores may share one connection.
-    this.client.defineCommand('servertrackRecord', { numberOfKeys: 1, lua: RECORD_LUA });
+    this.client.defineCommand('servertrackRecord', { lua: RECORD_LUA });
     this.client.defineCommand('servertrackAdmit', { numberOfKeys: 1, lua: ADMIT_LUA });
+    this.client.defineCommand('servertrackLasts', { lua: LASTS_LUA });
   }
 
   /**
@@ -114,12 +113,11 @@ export class RedisStore implements Store {
    */
   record(host: string, sample: Sample, nowSec: number): Promise<RecordOutcome> {
     return this.bounded(async () => {
-      const key = seriesKey(this.prefix, host);
-      const argument = encodeSamples(nowSec, [sample]);
-      let reply = await this.tick.run(() => this.client.servertrackRecord(key, argument, ONLY_IF_KNOWN));
+      const write: RecordWrite = { key: seriesKey(this.prefix, host), samples: encodeSamples(nowSec, [sample]), sampleCount: 1 };
+      let reply = await this.batcher.recordIfKnown(write);
       if (reply === RECORD_REPLY.notWritten) {
         if (!(await this.admit(new Map([[host, sample.timeSec]]), nowSec))) return 'full';
-        reply = await this.client.servertrackRecord(key, argument, ALWAYS);
+        [reply] = await Promise.all(sendRecordCalls(this.client, [write], ALWAYS));
       }
       if (reply === RECORD_REPLY.writtenNewHour) await this.client.zadd(this.hostsKey, 'XX', 'GT', hourScore(sample.timeSec), host);
       return 'recorded';
@@ -149,18 +147,21 @@ export class RedisStore implements Store {
   }
 
   /**
-   * One script call per host of the chunk, sent in one tick: on one Redis that is one
-   * pipeline; on a cluster, whose pipelines must stay on one node, auto-pipelining groups
-   * them per node. Hosts whose newest sample entered a later hour then get their hosts-set
-   * score raised, all in one ZADD.
+   * The chunk's host parts in as few script calls as their slots allow, sent in one tick:
+   * on one Redis that is one pipeline; on a cluster, whose pipelines must stay on one node,
+   * auto-pipelining groups them per node. Hosts whose newest sample entered a later hour
+   * then get their hosts-set score raised, all in one ZADD.
    */
-  private async writeAll(calls: readonly RecordCall[], nowSec: number): Promise<void> {
-    const replies = await Promise.all(
-      calls.map(({ host, samples }) => this.client.servertrackRecord(seriesKey(this.prefix, host), encodeSamples(nowSec, samples), ALWAYS)),
-    );
+  private async writeAll(parts: readonly HostPart[], nowSec: number): Promise<void> {
+    const writes = parts.map(({ host, samples }) => ({
+      key: seriesKey(this.prefix, host),
+      samples: encodeSamples(nowSec, samples),
+      sampleCount: samples.length,
+    }));
+    const replies = await Promise.all(sendRecordCalls(this.client, writes, ALWAYS));
     const scores: string[] = [];
     replies.forEach((reply, i) => {
-      if (reply === RECORD_REPLY.writtenNewHour) scores.push(hourScore(newestSec(calls[i].samples)), calls[i].host);
+      if (reply === RECORD_REPLY.writtenNewHour) scores.push(hourScore(newestSec(parts[i].samples)), parts[i].host);
     });
     if (scores.length > 0) await this.client.zadd(this.hostsKey, 'XX', 'GT', ...scores);
   }
@@ -170,7 +171,7 @@ export class RedisStore implements Store {
     const lasts: (LastSample | undefined)[] = [];
     for (let from = 0; from < hosts.length; from += BATCH_CHUNK) {
       const keys = hosts.slice(from, from + BATCH_CHUNK).map((host) => seriesKey(this.prefix, host));
-      const chunk = await this.bounded(() => Promise.all(keys.map((key) => this.client.getrangeBuffer(key, 0, LAST_BYTES - 1))));
+      const chunk = await this.bounded(() => readFirstBytes(this.client, keys));
       for (const bytes of chunk) lasts.push(decodeLast(bytes));
     }
     return lasts;
@@ -311,18 +312,19 @@ function newestSec(samples: readonly Sample[]): number {
 }
 
 /**
- * The script calls of a batch, grouped into round trips: a host's samples go in calls of at
- * most SAMPLES_PER_CALL, and a round trip takes at most WRITE_CHUNK_CALLS calls and
- * WRITE_CHUNK_SAMPLES samples. A host's calls stay in order, and each waits for the round
- * trip before it, so its sums add up in request order.
+ * The host parts of a batch, grouped into round trips: a host's samples go in parts of at
+ * most SAMPLES_PER_PART, and a round trip takes at most WRITE_CHUNK_HOSTS parts and
+ * WRITE_CHUNK_SAMPLES samples. A host's parts stay in order (within a round trip, in one
+ * slot's calls, in order), and each round trip waits for the one before it, so its sums
+ * add up in request order.
  */
-function* writeChunks(byHost: Map<string, Sample[]>): Generator<RecordCall[]> {
-  let chunk: RecordCall[] = [];
+function* writeChunks(byHost: Map<string, Sample[]>): Generator<HostPart[]> {
+  let chunk: HostPart[] = [];
   let chunkSamples = 0;
   for (const [host, samples] of byHost) {
-    for (let from = 0; from < samples.length; from += SAMPLES_PER_CALL) {
-      const part = samples.slice(from, from + SAMPLES_PER_CALL);
-      if (chunk.length === WRITE_CHUNK_CALLS || chunkSamples + part.length > WRITE_CHUNK_SAMPLES) {
+    for (let from = 0; from < samples.length; from += SAMPLES_PER_PART) {
+      const part = samples.slice(from, from + SAMPLES_PER_PART);
+      if (chunk.length === WRITE_CHUNK_HOSTS || chunkSamples + part.length > WRITE_CHUNK_SAMPLES) {
         yield chunk;
         chunk = [];
         chunkSamples = 0;

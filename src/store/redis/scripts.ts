@@ -25,124 +25,138 @@ export const RECORD_REPLY = {
 } as const;
 
 /**
- * record: samples of one host, in order, atomically, each into the bucket of its own time at
- * every resolution whose window still covers it (the in-memory Ring.add rules), then `last`.
- * Each slot is read at most once and written once per call however many samples land in it
- * (a slot of a bucket later than the host's newest sample's is not read at all), and the
- * sums are still added one sample at a time in the order given: doubles do not add
- * associatively, so summing in Node first would drift from the in-memory store's bits.
- *   KEYS[1]  the host's series key
- *   ARGV[1]  nowSec, then timeSec cpuLoad memLoad per sample, little-endian doubles
- *   ARGV[2]  '1': write only if the host is live (its newest sample is inside last_day), else write in any case
+ * record: for each of several hosts, its samples, in order, each into the bucket of its own
+ * time at every resolution whose window still covers it (the in-memory Ring.add rules),
+ * then `last`. One call carries many hosts (on a cluster, hosts of one hash slot), so the
+ * cost of calling a script is shared, and each host costs Redis two commands whatever its
+ * samples: a GET of its string and a SET of the string rebuilt. Slots are decoded only when
+ * a sample lands in them, and the sums are still added one sample at a time in the order
+ * given: doubles do not add associatively, so summing in Node first would drift from the
+ * in-memory store's bits.
+ *   KEYS     the series key of each host
+ *   ARGV[1]  '1': write a host only if it is live (its newest sample is inside last_day), else write in any case
+ *   ARGV[1 + i]  for KEYS[i]: nowSec, then timeSec cpuLoad memLoad per sample, little-endian doubles
  * Expiry: set when the key is created and when its newest sample enters a later hour (not
  * on every sample), to the moment that sample leaves the day window.
- * Returns RECORD_REPLY.
+ * Returns one RECORD_REPLY per key.
  */
 export const RECORD_LUA = `
 local RINGS = {${RINGS_LUA}}
 local SLOT = ${SLOT_BYTES}
 local LAST = ${LAST_BYTES}
 local HOUR = ${LONGEST.bucketSeconds}
-local key = KEYS[1]
-local samples = ARGV[1]
-local now = struct.unpack('<d', samples)
+local ONLY_IF_KNOWN = ARGV[1] == '1'
+local ZEROS = string.rep('\\0', ${SERIES_BYTES})
+local floor, sub, unpack, pack = math.floor, string.sub, struct.unpack, struct.pack
 
-local function windowStart(bs, bc)
-  return math.floor(now / bs) * bs - (bc - 1) * bs
+-- Bytes [from, to) of a string, zero-filled past its end: a short string grows in place.
+local function span(series, from, to)
+  local have = #series
+  if to <= have then return sub(series, from + 1, to) end
+  if from >= have then return sub(ZEROS, 1, to - from) end
+  return sub(series, from + 1) .. sub(ZEROS, 1, to - have)
 end
 
-local lastT, lastCpu, lastMem
-local length = 0
-local lastBytes = redis.call('GETRANGE', key, 0, LAST - 1)
-if #lastBytes == LAST then lastT, lastCpu, lastMem, length = struct.unpack('<dddd', lastBytes) end
-if ARGV[2] == '1' and (lastT == nil or lastT < windowStart(${LONGEST.bucketSeconds}, ${LONGEST.bucketCount})) then
-  return ${RECORD_REPLY.notWritten}
-end
-
--- How long the string must be: to the end of the furthest ring a sample reaches.
-local needed = LAST
-for at = 9, #samples, 24 do
-  local t = struct.unpack('<d', samples, at)
-  for r = #RINGS, 1, -1 do
-    local base, bs, bc = RINGS[r][1], RINGS[r][2], RINGS[r][3]
-    if t >= windowStart(bs, bc) then
-      if base + bc * SLOT > needed then needed = base + bc * SLOT end
-      break
-    end
+local function record(key, samples)
+  local now = unpack('<d', samples)
+  local series = redis.call('GET', key)
+  local lastT, lastCpu, lastMem
+  if series and #series >= LAST then lastT, lastCpu, lastMem = unpack('<ddd', series) else series = '' end
+  if ONLY_IF_KNOWN and (lastT == nil or lastT < floor(now / HOUR) * HOUR - ${LONGEST_WINDOW_SEC - LONGEST.bucketSeconds}) then
+    return ${RECORD_REPLY.notWritten}
   end
-end
--- Sized in one step, never slot by slot: grown with SETRANGE, Redis doubles the allocation
--- as it goes and keeps up to twice the bytes. A new key is created at the length needed; a
--- key that needs more is rewritten whole at full length (once in its life), since SET
--- allocates exactly what it is given. The length is kept beside last, so no STRLEN.
-local grown = false
-if length == 0 then
-  redis.call('SETRANGE', key, needed - 1, '\\0')
-  length, grown = needed, true
-elseif length < needed then
-  local current = redis.call('GET', key)
-  redis.call('SET', key, current .. string.rep('\\0', ${SERIES_BYTES} - #current), 'KEEPTTL')
-  length, grown = ${SERIES_BYTES}, true
-end
 
-local slots, touched = {}, {}
-local newestT, lastChanged = lastT, false
-for at = 9, #samples, 24 do
-  local t, cpu, mem = struct.unpack('<ddd', samples, at)
-  for r = 1, #RINGS do
-    local base, bs, bc = RINGS[r][1], RINGS[r][2], RINGS[r][3]
-    if t >= windowStart(bs, bc) then
-      local index = math.floor(t / bs)
-      local start = index * bs
-      local offset = base + (index % bc) * SLOT
-      local s = slots[offset]
-      if s == nil then
-        local bytes = ''
-        -- Every slot holds a bucket no newer than the host's newest sample's (a write always
-        -- raises last too), so the slot of a later bucket holds nothing to keep: no read.
-        if lastT ~= nil and start <= math.floor(lastT / bs) * bs then
-          bytes = redis.call('GETRANGE', key, offset, offset + SLOT - 1)
+  local length = #series
+  if length < LAST then length = LAST end
+  local slots, touched = {}, {}
+  local newestT, changed = lastT, false
+  for at = 9, #samples, 24 do
+    local t, cpu, mem = unpack('<ddd', samples, at)
+    for r = 1, #RINGS do
+      local ring = RINGS[r]
+      local bs, bc = ring[2], ring[3]
+      if t >= floor(now / bs) * bs - (bc - 1) * bs then
+        local index = floor(t / bs)
+        local start = index * bs
+        local offset = ring[1] + (index % bc) * SLOT
+        -- A string reaches the end of the furthest ring its samples reached, never part of one.
+        if ring[1] + bc * SLOT > length then length = ring[1] + bc * SLOT end
+        local s = slots[offset]
+        if s == nil then
+          -- Every slot holds a bucket no newer than the host's newest sample's (a write always
+          -- raises last too), so the slot of a later bucket holds nothing to keep: not decoded.
+          if lastT ~= nil and start <= floor(lastT / bs) * bs and offset + SLOT <= #series then
+            s = {unpack('<I4I4dddddd', series, offset + 1)}
+          else
+            s = {0, 0}
+          end
+          slots[offset] = s
+          touched[#touched + 1] = offset
         end
-        if #bytes == SLOT then s = {struct.unpack('<I4I4dddddd', bytes)} else s = {0, 0} end
-        s.dirty = false
-        slots[offset] = s
-        touched[#touched + 1] = offset
-      end
-      if s[1] == start and s[2] ~= 0 then
-        s[2] = s[2] + 1
-        s[3] = s[3] + cpu
-        s[4] = s[4] + mem
-        if cpu < s[5] then s[5] = cpu end
-        if cpu > s[6] then s[6] = cpu end
-        if mem < s[7] then s[7] = mem end
-        if mem > s[8] then s[8] = mem end
-        s.dirty = true
-      elseif s[1] <= start then
-        -- An earlier lap's bucket (or none): overwrite it whole. A newer one (a clock
-        -- that went backwards) is left as it is.
-        s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8] = start, 1, cpu, mem, cpu, cpu, mem, mem
-        s.dirty = true
+        if s[1] == start and s[2] ~= 0 then
+          s[2] = s[2] + 1
+          s[3] = s[3] + cpu
+          s[4] = s[4] + mem
+          if cpu < s[5] then s[5] = cpu end
+          if cpu > s[6] then s[6] = cpu end
+          if mem < s[7] then s[7] = mem end
+          if mem > s[8] then s[8] = mem end
+          s.dirty = true
+        elseif s[1] <= start then
+          -- An earlier lap's bucket (or none): overwrite it whole. A newer one (a clock
+          -- that went backwards) is left as it is.
+          s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8] = start, 1, cpu, mem, cpu, cpu, mem, mem
+          s.dirty = true
+        end
+        changed = changed or s.dirty
       end
     end
+    if newestT == nil or t >= newestT then
+      newestT, lastCpu, lastMem, changed = t, cpu, mem, true
+    end
   end
-  if newestT == nil or t >= newestT then
-    newestT, lastCpu, lastMem, lastChanged = t, cpu, mem, true
+
+  if changed or length ~= #series then
+    -- last (with the string's length beside it, as earlier versions read it), then the
+    -- string with every changed slot spliced in, in offset order; one SET, exact size.
+    table.sort(touched)
+    local parts, from = {pack('<dddd', newestT, lastCpu, lastMem, length)}, LAST
+    for i = 1, #touched do
+      local offset = touched[i]
+      local s = slots[offset]
+      if s.dirty then
+        parts[#parts + 1] = span(series, from, offset)
+        parts[#parts + 1] = pack('<I4I4dddddd', s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8])
+        from = offset + SLOT
+      end
+    end
+    parts[#parts + 1] = span(series, from, length)
+    redis.call('SET', key, table.concat(parts), 'KEEPTTL')
   end
+
+  local newestHour = floor(newestT / HOUR) * HOUR
+  if lastT == nil or newestHour > floor(lastT / HOUR) * HOUR then
+    redis.call('EXPIRE', key, math.max(1, math.ceil(newestHour + ${LONGEST_WINDOW_SEC} - now)))
+    return ${RECORD_REPLY.writtenNewHour}
+  end
+  return ${RECORD_REPLY.written}
 end
 
-for i = 1, #touched do
-  local s = slots[touched[i]]
-  if s.dirty then redis.call('SETRANGE', key, touched[i], struct.pack('<I4I4dddddd', s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8])) end
-end
-if lastChanged or grown then
-  redis.call('SETRANGE', key, 0, struct.pack('<dddd', newestT, lastCpu, lastMem, length))
-end
-local newestHour = math.floor(newestT / HOUR) * HOUR
-if lastT == nil or newestHour > math.floor(lastT / HOUR) * HOUR then
-  redis.call('EXPIRE', key, math.max(1, math.ceil(newestHour + ${LONGEST_WINDOW_SEC} - now)))
-  return ${RECORD_REPLY.writtenNewHour}
-end
-return ${RECORD_REPLY.written}
+local replies = {}
+for i = 1, #KEYS do replies[i] = record(KEYS[i], ARGV[1 + i]) end
+return replies
+`;
+
+/**
+ * lasts: the first LAST_BYTES of each key, its newest sample (empty for a missing key), for
+ * the reads that need only that of many hosts (which of a bulk request's hosts are new, the
+ * host listing): one script call for many keys instead of one command per key.
+ *   KEYS  the series key of each host
+ */
+export const LASTS_LUA = `
+local lasts = {}
+for i = 1, #KEYS do lasts[i] = redis.call('GETRANGE', KEYS[i], 0, ${LAST_BYTES - 1}) end
+return lasts
 `;
 
 /**

@@ -4,7 +4,9 @@
  * test/store/model.property.test.ts, so equal answers here mean the same contract, down to
  * the last bit of every mean.
  */
+import calculateSlot from 'cluster-key-slot';
 import fc from 'fast-check';
+import { ChainableCommander, Cluster } from 'ioredis';
 import { HostStore } from '../../../src/store/host-store';
 import { LONGEST, MODES, Mode, windowStart } from '../../../src/store/modes';
 import { RedisStore } from '../../../src/store/redis/redis-store';
@@ -72,6 +74,24 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 /** A sample time the HTTP layer would accept: not after now, its hour inside the day window. */
 function sampleAt(ageSec: number, cpuLoad: number, memLoad: number, nowSec: number): Sample {
   return { timeSec: Math.max(nowSec - ageSec, windowStart(LONGEST, nowSec)), cpuLoad, memLoad };
+}
+
+/** Watches the pipelines the client makes: how many, and the keys of each record script call queued in them. */
+function watchRecordCalls(client: RedisClient): { keysPerCall: number[]; pipelines: number; restore: () => void } {
+  const target = client as unknown as { pipeline: () => ChainableCommander };
+  const original = target.pipeline;
+  const watch = { keysPerCall: [] as number[], pipelines: 0, restore: () => (target.pipeline = original) };
+  target.pipeline = () => {
+    const pipeline = original.call(client);
+    const record = pipeline.servertrackRecord.bind(pipeline);
+    pipeline.servertrackRecord = (keyCount, ...rest) => {
+      if (pipeline.length === 0) watch.pipelines++;
+      watch.keysPerCall.push(keyCount);
+      return record(keyCount, ...rest);
+    };
+    return pipeline;
+  };
+  return watch;
 }
 
 describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) => {
@@ -242,6 +262,35 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
       for (let h = 0; h < 7; h++)
         expect(await redis.report(`web-${h}`, 'last_minute', BASE_SEC)).toEqual(memory.report(`web-${h}`, 'last_minute', BASE_SEC));
+    });
+
+    it('sends the samples of known hosts in as few script calls as their slots allow, in one pipeline per node', async () => {
+      const { memory, redis, prefix } = stores();
+      const hosts = Array.from({ length: 7 }, (_, h) => `web-${h}`);
+      for (const host of hosts) {
+        const first = { timeSec: BASE_SEC - 10, cpuLoad: 1, memLoad: 2 };
+        memory.record(host, first, BASE_SEC);
+        await redis.record(host, first, BASE_SEC);
+      }
+      const watch = watchRecordCalls(client);
+      try {
+        const samples = Array.from({ length: 300 }, (_, i) => ({
+          host: hosts[i % 7],
+          sample: { timeSec: BASE_SEC - (i % 2), cpuLoad: (i * 0.7) % 100, memLoad: (i * 0.9) % 100 },
+        }));
+        const outcomes = await Promise.all(samples.map(({ host, sample }) => redis.record(host, sample, BASE_SEC)));
+        expect(outcomes).toEqual(samples.map(({ host, sample }) => memory.record(host, sample, BASE_SEC)));
+        // web-0 … web-6 hash to 7 different slots. On one Redis, 300 writes go as 200 + 100
+        // (HOSTS_PER_CALL) in one pipeline; on a cluster, one call per slot, one pipeline per node.
+        const cluster = client instanceof Cluster ? client : undefined;
+        const nodes = cluster ? new Set(hosts.map((host) => cluster.slots[calculateSlot(seriesKey(prefix, host))].join())).size : 1;
+        expect(watch.keysPerCall).toEqual(kind === 'redis' ? [200, 100] : [43, 43, 43, 43, 43, 43, 42]);
+        expect(watch.pipelines).toBe(nodes);
+      } finally {
+        watch.restore();
+      }
+      for (const host of hosts)
+        for (const mode of MODES) expect(await redis.report(host, mode, BASE_SEC)).toEqual(memory.report(host, mode, BASE_SEC));
     });
   });
 
