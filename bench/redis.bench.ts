@@ -2,19 +2,23 @@
  * redis: what the Redis store costs and what workers buy back. Single-sample ingest
  * (POST /perf/:host), bulk ingest (POST /perf, NDJSON: 1,000 samples over 1,000 hosts, and
  * 10,000 samples over the same 1,000 hosts, 10 per host) and reports (GET /perf/:host/last_hour)
- * against four set-ups started in the same round:
+ * against the set-ups started in the same round:
  *
  *   memory        one process, in-memory store (the baseline)
  *   redis ×1      one process, SERVERTRACK_STORE=redis on a local redis-server
+ *   a core each   the same, the server pinned to one core and redis-server to the other
  *   redis ×2      SERVERTRACK_WORKERS=2 on the same redis-server
  *   cluster ×2    SERVERTRACK_WORKERS=2 on a local 3-node Redis Cluster
+ *   before        with BENCH_REDIS_BEFORE=<git revision>: "a core each" as that revision built
+ *                 it (bench/lib/revision-build.ts), so a change to the Redis store is measured
+ *                 before and after in one run
  *
  * For every ingest load on Redis it also reads what Redis spent (bench/lib/redis-stats.ts):
  * command time (INFO commandstats) and CPU (INFO cpu) per sample recorded, and on the
  * cluster the same for each node, to show how the work spreads over the shards.
  *
- * Servers and redis-server are not pinned: two workers and Redis need the cores they can
- * get. The load generator is pinned to the load core (bench/lib/load.ts), so on a 2-core
+ * Servers and redis-server are not pinned (but in "a core each"): two workers and Redis
+ * need the cores they can get. The load generator is pinned to the load core (bench/lib/load.ts), so on a 2-core
  * machine everything competes; the ratios say how the set-ups compare there, not how
  * Redis scales on real hardware. Then Redis bytes per host with a full day of data,
  * measured with MEMORY USAGE.
@@ -28,6 +32,8 @@ import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
 import { NodeCost, RedisCostMeter } from './lib/redis-stats';
 import { describeMachine, log, printCommand, printNote, printTable } from './lib/report';
 import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
+import { ALL_CORES, LOAD_CORE, SERVER_CORE, pinProcess } from './lib/cores';
+import { RevisionBuild, buildRevision } from './lib/revision-build';
 import { startServer } from './lib/server-process';
 import { formatNumber, formatRatio, median } from './lib/stats';
 
@@ -42,6 +48,7 @@ const MEMORY_HOSTS = 1_000;
 interface Redises {
   url: string;
   port: number;
+  pid: () => number;
   clusterNodes: string;
   clusterPorts: number[];
 }
@@ -52,6 +59,10 @@ interface Setup {
   workers: number;
   /** The Redis nodes whose costs are read, for set-ups on Redis. */
   redisPorts?: (redis: Redises) => number[];
+  /** The server to run, dist/server.js of this checkout unless given. */
+  serverPath?: string;
+  /** The server on the server core and the standalone redis-server on the load core, for this set-up. */
+  coreEach?: boolean;
 }
 
 /**
@@ -61,9 +72,16 @@ interface Setup {
  */
 const REDIS_ENV = { SERVERTRACK_STORE: 'redis', REDIS_COMMAND_TIMEOUT_MS: '10000' };
 
+const ONE_WORKER: Setup = {
+  name: 'redis, 1 worker',
+  env: (r) => ({ ...REDIS_ENV, REDIS_URL: r.url }),
+  workers: 1,
+  redisPorts: (r) => [r.port],
+};
 const SETUPS: Setup[] = [
   { name: 'memory, 1 process', env: () => ({}), workers: 1 },
-  { name: 'redis, 1 worker', env: (r) => ({ ...REDIS_ENV, REDIS_URL: r.url }), workers: 1, redisPorts: (r) => [r.port] },
+  ONE_WORKER,
+  { ...ONE_WORKER, name: 'redis, 1 worker, a core each', coreEach: true },
   {
     name: 'redis, 2 workers',
     env: (r) => ({ ...REDIS_ENV, REDIS_URL: r.url, SERVERTRACK_WORKERS: '2' }),
@@ -77,7 +95,9 @@ const SETUPS: Setup[] = [
     redisPorts: (r) => r.clusterPorts,
   },
 ];
-const CLUSTER_SETUP = SETUPS[3];
+const CLUSTER_SETUP = SETUPS[4];
+/** BENCH_REDIS_BEFORE: a revision whose Redis store this run also measures, as "before". */
+const BEFORE_REVISION = process.env.BENCH_REDIS_BEFORE;
 
 interface Case {
   name: string;
@@ -184,7 +204,17 @@ async function main(): Promise<void> {
   const tool = chooseLoadTool();
   const redis = await startRedisServer();
   const cluster = await startRedisCluster();
-  const redises: Redises = { url: redis.url, port: redis.port, clusterNodes: cluster.nodes, clusterPorts: cluster.ports };
+  const redises: Redises = { url: redis.url, port: redis.port, pid: redis.pid, clusterNodes: cluster.nodes, clusterPorts: cluster.ports };
+  let before: RevisionBuild | undefined;
+  if (BEFORE_REVISION !== undefined) {
+    before = buildRevision(BEFORE_REVISION);
+    SETUPS.push({
+      ...ONE_WORKER,
+      name: `redis, 1 worker, a core each, before (${before.label})`,
+      serverPath: before.serverPath,
+      coreEach: true,
+    });
+  }
   const perSec = new Map<string, number[]>();
   const ratios = new Map<string, number[]>();
   const costs = new Map<string, NodeCostsPerSample[]>();
@@ -198,11 +228,12 @@ async function main(): Promise<void> {
       for (const setup of rotated(SETUPS, round)) {
         const server = await startServer({
           name: setup.name,
-          nodeArgs: ['dist/server.js'],
+          nodeArgs: [setup.serverPath ?? 'dist/server.js'],
           env: setup.env(redises),
           workers: setup.workers,
-          pinned: false,
+          pinned: setup.coreEach === true,
         });
+        if (setup.coreEach) pinProcess(redises.pid(), String(LOAD_CORE));
         const meter = setup.redisPorts ? new RedisCostMeter(setup.redisPorts(redises)) : undefined;
         try {
           // Ingest first so the report case reads hosts that exist.
@@ -231,6 +262,7 @@ async function main(): Promise<void> {
         } finally {
           meter?.close();
           await server.stop();
+          if (setup.coreEach) pinProcess(redises.pid(), ALL_CORES);
         }
       }
       for (const setup of SETUPS) {
@@ -299,11 +331,12 @@ async function main(): Promise<void> {
     );
     console.log(`machine: ${describeMachine()}`);
     printNote(
-      `load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)} (bulk: ${BULK_CONNECTIONS} connections, ${BIG_BULK_CONNECTIONS} for 10,000-sample requests); servers and redis-server unpinned; samples recorded = throughput × ${DURATION_SEC} s`,
+      `load: ${describeLoad(tool, CONNECTIONS, DURATION_SEC)} (bulk: ${BULK_CONNECTIONS} connections, ${BIG_BULK_CONNECTIONS} for 10,000-sample requests); servers and redis-server unpinned but in "a core each" (server on core ${SERVER_CORE}, redis-server on core ${LOAD_CORE} with the load generator); samples recorded = throughput × ${DURATION_SEC} s`,
     );
     printCommand('npm run bench:redis');
   } finally {
     await Promise.all([redis.stop(), cluster.stop()]);
+    before?.remove();
   }
 }
 

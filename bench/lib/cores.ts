@@ -29,6 +29,14 @@ export function pinSelf(core: number): void {
   if (CAN_PIN) execFileSync('taskset', ['-cp', String(core), String(process.pid)], { stdio: 'ignore' });
 }
 
+/** Moves a running process onto `cores` (taskset's list form, '1' or '0-1'); nothing when pinning is impossible. */
+export function pinProcess(pid: number, cores: string): void {
+  if (CAN_PIN) execFileSync('taskset', ['-acp', cores, String(pid)], { stdio: 'ignore' });
+}
+
+/** Every core of this machine in taskset's list form, to unpin a process again. */
+export const ALL_CORES = `0-${os.cpus().length - 1}`;
+
 /** Arguments that make node run a TypeScript file from source. */
 export function tsNodeArgs(file: string): string[] {
   return ['-r', 'ts-node/register/transpile-only', file];
