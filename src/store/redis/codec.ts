@@ -6,24 +6,34 @@
  *   offset 0             last: timeSec cpuLoad memLoad, then the string's own length in
  *                        bytes, f64 each (LAST_BYTES, 32): the script reads it with last
  *                        instead of asking STRLEN
+ *   HEAD_OFFSETS[mode]   the heads, one slot per ring in RING_ORDER: the bucket of the newest
+ *                        sample in that ring (HEADS_END, 200)
  *   RING_OFFSETS[mode]   the rings in RING_ORDER, widest first (last_day, last_hour,
  *                        last_minute), each bucketCount slots of SLOT_BYTES, laid out as
  *                        store/slot-bytes.ts draws a slot
  *   slot offset          RING_OFFSETS[mode] + slotIndex(start) × SLOT_BYTES (the ring's own slot rule)
- *   SERIES_BYTES         32 + 144 × 56 = 8,096
+ *   SERIES_BYTES         200 + 144 × 56 = 8,264
  *
  *   record argument      nowSec, then timeSec cpuLoad memLoad per sample, f64 each
  *
+ * Why heads: nearly every sample lands in the bucket of the host's newest sample, at every
+ * resolution. Kept beside last, those three buckets are read and written with last in one
+ * GETRANGE and one SETRANGE, where slots inside the rings cost the script a command each.
+ * A head that holds samples is the truth for its bucket; the ring slot its bucket maps to
+ * is stale until the newest sample moves to a later bucket, when the script copies the
+ * head there and empties it. Readers lay the head over its slot (ringOf). An empty head
+ * hides nothing: its ring slot is read as it is.
+ *
  * A string is only as long as the widest-first rings its samples reached: a host that
- * reports once an hour holds last and last_day (1,376 bytes), not three rings. Reads past
- * the end of a short string come back short, and decode as empty slots.
+ * reports once an hour holds last, the heads and last_day (1,544 bytes), not three rings.
+ * Reads past the end of a short string come back short, and decode as empty slots.
  *
  * Sums stay binary doubles end to end: text formats (HINCRBYFLOAT's long double printed
  * with 17 digits) would round, and means would drift from the in-memory store's.
  */
 import { MODES, Mode, RESOLUTIONS, Resolution } from '../modes';
-import { SLOT_BYTES, walkWindow } from '../ring-buffer';
-import { intervalAt } from '../slot-bytes';
+import { SLOT_BYTES, slotIndex, walkWindow } from '../ring-buffer';
+import { intervalAt, slotSampleCount, slotStartSec } from '../slot-bytes';
 import { Interval, Sample } from '../store';
 
 export const LAST_BYTES = 32;
@@ -36,21 +46,32 @@ export const RING_ORDER: readonly Mode[] = [...MODES].sort(
   (a, b) => RESOLUTIONS[b].bucketSeconds * RESOLUTIONS[b].bucketCount - RESOLUTIONS[a].bucketSeconds * RESOLUTIONS[a].bucketCount,
 );
 
-function ringOffsets(): Record<Mode, number> {
+/** Where each ring's head sits in a host's string. */
+export const HEAD_OFFSETS: Readonly<Record<Mode, number>> = offsetsFrom(LAST_BYTES, () => SLOT_BYTES);
+
+/** Where the heads end and the rings begin. */
+export const HEADS_END = LAST_BYTES + RING_ORDER.length * SLOT_BYTES;
+
+/** Where each ring starts in a host's string. */
+export const RING_OFFSETS: Readonly<Record<Mode, number>> = offsetsFrom(HEADS_END, (mode) => ringBytes(mode));
+
+/** Bytes of a host's string: last, the heads, then every ring. */
+export const SERIES_BYTES = HEADS_END + MODES.reduce((bytes, mode) => bytes + ringBytes(mode), 0);
+
+function ringBytes(mode: Mode): number {
+  return RESOLUTIONS[mode].bucketCount * SLOT_BYTES;
+}
+
+/** Offsets of one part per mode, in RING_ORDER, laid end to end from `from`. */
+function offsetsFrom(from: number, bytesOf: (mode: Mode) => number): Record<Mode, number> {
   const offsets = {} as Record<Mode, number>;
-  let at = LAST_BYTES;
+  let at = from;
   for (const mode of RING_ORDER) {
     offsets[mode] = at;
-    at += RESOLUTIONS[mode].bucketCount * SLOT_BYTES;
+    at += bytesOf(mode);
   }
   return offsets;
 }
-
-/** Where each ring starts in a host's string. */
-export const RING_OFFSETS: Readonly<Record<Mode, number>> = ringOffsets();
-
-/** Bytes of a host's string: last, then every ring. */
-export const SERIES_BYTES = LAST_BYTES + MODES.reduce((bytes, mode) => bytes + RESOLUTIONS[mode].bucketCount * SLOT_BYTES, 0);
 
 /** The newest sample of a host as kept at the start of its string. */
 export interface LastSample {
@@ -77,14 +98,23 @@ export function decodeLast(bytes: Buffer | null): LastSample | undefined {
   return { timeSec: bytes.readDoubleLE(0), cpuLoad: bytes.readDoubleLE(8), memLoad: bytes.readDoubleLE(16) };
 }
 
-/** The byte range (inclusive, for GETRANGE) from the start of a host's string to the end of `mode`'s ring: last and that ring in one read. */
+/** The byte range (inclusive, for GETRANGE) from the start of a host's string to the end of `mode`'s ring: last, the heads and that ring in one read. */
 export function reportRange(mode: Mode): { fromByte: number; toByte: number } {
-  return { fromByte: 0, toByte: RING_OFFSETS[mode] + RESOLUTIONS[mode].bucketCount * SLOT_BYTES - 1 };
+  return { fromByte: 0, toByte: RING_OFFSETS[mode] + ringBytes(mode) - 1 };
 }
 
-/** The ring of `mode` out of a host's string (or of its first bytes, as reportRange reads them). */
+/**
+ * The ring of `mode` out of a host's string (or of its first bytes, as reportRange reads
+ * them), with its head laid over the slot of the head's bucket: the bytes of `series` are
+ * changed in place, so the ring reads as the in-memory store's.
+ */
 export function ringOf(series: Buffer, mode: Mode): Buffer {
-  return series.subarray(RING_OFFSETS[mode], RING_OFFSETS[mode] + RESOLUTIONS[mode].bucketCount * SLOT_BYTES);
+  const ring = series.subarray(RING_OFFSETS[mode], RING_OFFSETS[mode] + ringBytes(mode));
+  const head = HEAD_OFFSETS[mode];
+  if (ring.length === ringBytes(mode) && slotSampleCount(series, head) !== 0) {
+    series.copy(ring, slotIndex(slotStartSec(series, head), RESOLUTIONS[mode]) * SLOT_BYTES, head, head + SLOT_BYTES);
+  }
+  return ring;
 }
 
 /** The whole window of one ring at `nowSec`, oldest first; a missing key reads as all empty. */

@@ -7,10 +7,11 @@
  *                newest sample (and, for a window, through the end of the mode's ring)
  *                                                                   1 + hosts / FLEET_CHUNK round trips
  *
- * A ranking or aggregate over a window needs every live host's ring of that mode: at
- * 10,000 hosts and last_hour that is 10,000 × 3,360 bytes and more (the rings before it in
- * the host's string), tens of MB read per query (see docs/redis.md for the measured cost). Each ring is copied into one reused SeriesBuffer, so
- * the fleet functions read it exactly as they read the in-memory store's.
+ * A ranking or aggregate over a window needs every live host's ring of that mode, read with
+ * the rings before it in the host's string: at 10,000 hosts and last_hour, 10,000 × 4,736
+ * bytes, about 48 MB per query (docs/redis.md has the measured cost). Each ring is copied
+ * into one reused SeriesBuffer, so the fleet functions read it exactly as they read the
+ * in-memory store's.
  */
 import { Mode, RESOLUTIONS } from '../modes';
 import { SLOT_BYTES, SeriesBuffer, allocateSeries, metaIndex } from '../ring-buffer';
@@ -21,7 +22,7 @@ import { RedisClient } from './connection';
 import { seriesKey } from './keys';
 
 /**
- * Hosts read per round trip. A last_hour chunk is about 3.4 MB of rings: large enough that
+ * Hosts read per round trip. A last_hour chunk is about 4.7 MB: large enough that
  * round trips do not dominate, small enough that each chunk ends well within the command
  * timeout and the reply buffers stay bounded.
  */

@@ -6,11 +6,22 @@
  */
 import { LONGEST, RESOLUTIONS } from '../modes';
 import { SLOT_BYTES } from '../ring-buffer';
-import { LAST_BYTES, RING_OFFSETS, RING_ORDER, SERIES_BYTES } from './codec';
+import { HEADS_END, LAST_BYTES, RING_OFFSETS, RING_ORDER, SERIES_BYTES } from './codec';
 
-// In the order they sit in the string: a later ring ends further in.
+/** A slot as Lua's struct reads it (slot-bytes.ts): start, count, then six doubles. */
+const SLOT_FORMAT = '<I4I4dddddd';
+/** Fields of last (time, cpu, mem, the string's length) and of a slot. */
+const LAST_FIELDS = 4;
+const SLOT_FIELDS = 8;
+/** The string's front, last and the heads (codec.ts), as one struct format and as fields. */
+const FRONT_FORMAT = `<dddd${SLOT_FORMAT.slice(1).repeat(RING_ORDER.length)}`;
+const FRONT_FIELDS = LAST_FIELDS + SLOT_FIELDS * RING_ORDER.length;
+
+// In the order they sit in the string (a later ring ends further in): the ring's offset, the
+// index in the front's fields before its head's, bucket seconds, bucket count.
 const RINGS_LUA = RING_ORDER.map(
-  (mode) => `{${RING_OFFSETS[mode]}, ${RESOLUTIONS[mode].bucketSeconds}, ${RESOLUTIONS[mode].bucketCount}}`,
+  (mode, r) =>
+    `{${RING_OFFSETS[mode]}, ${LAST_FIELDS + r * SLOT_FIELDS}, ${RESOLUTIONS[mode].bucketSeconds}, ${RESOLUTIONS[mode].bucketCount}}`,
 ).join(', ');
 const LONGEST_WINDOW_SEC = LONGEST.bucketSeconds * LONGEST.bucketCount;
 
@@ -28,10 +39,17 @@ export const RECORD_REPLY = {
  * record: for each of several hosts, its samples, in order, each into the bucket of its own
  * time at every resolution whose window still covers it (the in-memory Ring.add rules),
  * then `last`. One call carries many hosts (on a cluster, hosts of one hash slot), so the
- * cost of calling a script is shared, and each host costs Redis two commands whatever its
- * samples: a GET of its string and a SET of the string rebuilt. Slots are decoded only when
- * a sample lands in them, and the sums are still added one sample at a time in the order
- * given: doubles do not add associatively, so summing in Node first would drift from the
+ * cost of calling a script is shared.
+ *
+ * Each redis.call costs Redis about as much as the Lua around it, and reading a whole
+ * string into Lua costs more per byte than it saves in calls; so a host's write reads and
+ * writes only the bytes it needs. The buckets of the newest sample sit beside last as heads
+ * (codec.ts): a sample in them, nearly every sample, costs the host one GETRANGE of last and
+ * the heads and one SETRANGE back, whatever the number of samples. When the newest sample
+ * moves to a later bucket, the head is copied to its ring slot (one SETRANGE); a sample for
+ * an older bucket reads and writes its ring slot (a GETRANGE and a SETRANGE per ring, each
+ * slot once per call). The sums are still added one sample at a time in the order given:
+ * doubles do not add associatively, so summing in Node first would drift from the
  * in-memory store's bits.
  *   KEYS     the series key of each host
  *   ARGV[1]  '1': write a host only if it is live (its newest sample is inside last_day), else write in any case
@@ -43,95 +61,149 @@ export const RECORD_REPLY = {
 export const RECORD_LUA = `
 local RINGS = {${RINGS_LUA}}
 local SLOT = ${SLOT_BYTES}
-local LAST = ${LAST_BYTES}
+local HEADS_END = ${HEADS_END}
+local SERIES = ${SERIES_BYTES}
 local HOUR = ${LONGEST.bucketSeconds}
+local SLOT_FORMAT = '${SLOT_FORMAT}'
+-- last (time cpu mem length), then each head's slot: read, updated and written as one flat table.
+local FRONT_FORMAT = '${FRONT_FORMAT}'
+local FRONT_FIELDS = ${FRONT_FIELDS}
 local ONLY_IF_KNOWN = ARGV[1] == '1'
-local ZEROS = string.rep('\\0', ${SERIES_BYTES})
-local floor, sub, unpack, pack = math.floor, string.sub, struct.unpack, struct.pack
+local floor, unpack, pack, fields = math.floor, struct.unpack, struct.pack, unpack
 
--- Bytes [from, to) of a string, zero-filled past its end: a short string grows in place.
-local function span(series, from, to)
-  local have = #series
-  if to <= have then return sub(series, from + 1, to) end
-  if from >= have then return sub(ZEROS, 1, to - from) end
-  return sub(series, from + 1) .. sub(ZEROS, 1, to - have)
+-- A sample into the slot held at s[o + 1 .. o + 8], for the bucket starting at start, by
+-- Ring.add's rules; true when the slot changed.
+local function add(s, o, start, cpu, mem)
+  local count = s[o + 2]
+  if s[o + 1] == start and count ~= 0 then
+    s[o + 2] = count + 1
+    s[o + 3] = s[o + 3] + cpu
+    s[o + 4] = s[o + 4] + mem
+    if cpu < s[o + 5] then s[o + 5] = cpu end
+    if cpu > s[o + 6] then s[o + 6] = cpu end
+    if mem < s[o + 7] then s[o + 7] = mem end
+    if mem > s[o + 8] then s[o + 8] = mem end
+    return true
+  elseif s[o + 1] <= start then
+    -- An earlier lap's bucket (or none): overwrite it whole. A newer one (a clock that
+    -- went backwards) is left as it is.
+    s[o + 1], s[o + 2], s[o + 3], s[o + 4], s[o + 5], s[o + 6], s[o + 7], s[o + 8] = start, 1, cpu, mem, cpu, cpu, mem, mem
+    return true
+  end
+  return false
+end
+
+-- The oldest bucket start each ring's window holds at now; the hosts of one call share a now.
+local windowsNow, windows = nil, {}
+local function windowsAt(now)
+  if now ~= windowsNow then
+    for r = 1, #RINGS do
+      local bs, bc = RINGS[r][3], RINGS[r][4]
+      windows[r] = floor(now / bs) * bs - (bc - 1) * bs
+    end
+    windowsNow = now
+  end
+  return windows
 end
 
 local function record(key, samples)
   local now = unpack('<d', samples)
-  local series = redis.call('GET', key)
-  local lastT, lastCpu, lastMem
-  if series and #series >= LAST then lastT, lastCpu, lastMem = unpack('<ddd', series) else series = '' end
-  if ONLY_IF_KNOWN and (lastT == nil or lastT < floor(now / HOUR) * HOUR - ${LONGEST_WINDOW_SEC - LONGEST.bucketSeconds}) then
-    return ${RECORD_REPLY.notWritten}
+  local front = redis.call('GETRANGE', key, 0, HEADS_END - 1)
+  local f, lastT, length
+  if #front == HEADS_END then
+    f = {unpack(FRONT_FORMAT, front)}
+    lastT, length = f[1], f[4]
+  else
+    f, length = {}, 0
+    for i = 1, FRONT_FIELDS do f[i] = 0 end
+  end
+  local windows = windowsAt(now)
+  if ONLY_IF_KNOWN and (lastT == nil or lastT < windows[1]) then return ${RECORD_REPLY.notWritten} end
+
+  -- How long the string must be: the heads, and the end of the furthest ring a sample reaches.
+  local needed = HEADS_END
+  if length < SERIES then
+    for at = 9, #samples, 24 do
+      local t = unpack('<d', samples, at)
+      for r = #RINGS, 1, -1 do
+        if t >= windows[r] then
+          local ends = RINGS[r][1] + RINGS[r][4] * SLOT
+          if ends > needed then needed = ends end
+          break
+        end
+      end
+    end
+  end
+  -- Sized in one step, never slot by slot: grown with SETRANGE, Redis doubles the allocation
+  -- as it goes and keeps up to twice the bytes. A new key is created at the length needed; a
+  -- key that needs more is rewritten whole at full length (once in its life), since SET
+  -- allocates exactly what it is given.
+  local changed = false
+  if length == 0 then
+    redis.call('SETRANGE', key, needed - 1, '\\0')
+    length, changed = needed, true
+  elseif length < needed then
+    local current = redis.call('GET', key)
+    redis.call('SET', key, current .. string.rep('\\0', SERIES - #current), 'KEEPTTL')
+    length, changed = SERIES, true
   end
 
-  local length = #series
-  if length < LAST then length = LAST end
   local slots, touched = {}, {}
-  local newestT, changed = lastT, false
+  local newestT = lastT
   for at = 9, #samples, 24 do
     local t, cpu, mem = unpack('<ddd', samples, at)
+    if newestT == nil or t >= newestT then
+      -- The newest sample moves on: a head whose bucket it leaves goes to its ring slot.
+      for r = 1, #RINGS do
+        local ring = RINGS[r]
+        local bs, o = ring[3], ring[2]
+        if f[o + 2] ~= 0 and floor(t / bs) * bs > f[o + 1] then
+          local offset = ring[1] + (floor(f[o + 1] / bs) % ring[4]) * SLOT
+          if slots[offset] == nil then touched[#touched + 1] = offset end
+          slots[offset] = {f[o + 1], f[o + 2], f[o + 3], f[o + 4], f[o + 5], f[o + 6], f[o + 7], f[o + 8], dirty = true}
+          for i = o + 1, o + 8 do f[i] = 0 end
+        end
+      end
+      newestT, f[1], f[2], f[3], changed = t, t, cpu, mem, true
+    end
     for r = 1, #RINGS do
       local ring = RINGS[r]
-      local bs, bc = ring[2], ring[3]
-      if t >= floor(now / bs) * bs - (bc - 1) * bs then
+      local bs, bc, o = ring[3], ring[4], ring[2]
+      if t >= windows[r] then
         local index = floor(t / bs)
         local start = index * bs
-        local offset = ring[1] + (index % bc) * SLOT
-        -- A string reaches the end of the furthest ring its samples reached, never part of one.
-        if ring[1] + bc * SLOT > length then length = ring[1] + bc * SLOT end
-        local s = slots[offset]
-        if s == nil then
-          -- Every slot holds a bucket no newer than the host's newest sample's (a write always
-          -- raises last too), so the slot of a later bucket holds nothing to keep: not decoded.
-          if lastT ~= nil and start <= floor(lastT / bs) * bs and offset + SLOT <= #series then
-            s = {unpack('<I4I4dddddd', series, offset + 1)}
-          else
-            s = {0, 0}
+        if start == floor(newestT / bs) * bs then
+          -- The newest sample's bucket: its head.
+          if add(f, o, start, cpu, mem) then changed = true end
+        elseif not (f[o + 2] ~= 0 and index % bc == floor(f[o + 1] / bs) % bc) then
+          -- An older bucket: its ring slot, unless that is the slot a head covers, which
+          -- holds a newer bucket (the head's) and keeps it.
+          local offset = ring[1] + (index % bc) * SLOT
+          local s = slots[offset]
+          if s == nil then
+            -- Every stored bucket is no newer than the stored newest sample's, so the slot
+            -- of a later bucket holds nothing to keep: not read.
+            if lastT ~= nil and start <= floor(lastT / bs) * bs then
+              s = {unpack(SLOT_FORMAT, redis.call('GETRANGE', key, offset, offset + SLOT - 1))}
+            else
+              s = {0, 0, 0, 0, 0, 0, 0, 0}
+            end
+            slots[offset] = s
+            touched[#touched + 1] = offset
           end
-          slots[offset] = s
-          touched[#touched + 1] = offset
+          if add(s, 0, start, cpu, mem) then s.dirty = true end
         end
-        if s[1] == start and s[2] ~= 0 then
-          s[2] = s[2] + 1
-          s[3] = s[3] + cpu
-          s[4] = s[4] + mem
-          if cpu < s[5] then s[5] = cpu end
-          if cpu > s[6] then s[6] = cpu end
-          if mem < s[7] then s[7] = mem end
-          if mem > s[8] then s[8] = mem end
-          s.dirty = true
-        elseif s[1] <= start then
-          -- An earlier lap's bucket (or none): overwrite it whole. A newer one (a clock
-          -- that went backwards) is left as it is.
-          s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8] = start, 1, cpu, mem, cpu, cpu, mem, mem
-          s.dirty = true
-        end
-        changed = changed or s.dirty
       end
-    end
-    if newestT == nil or t >= newestT then
-      newestT, lastCpu, lastMem, changed = t, cpu, mem, true
     end
   end
 
-  if changed or length ~= #series then
-    -- last (with the string's length beside it, as earlier versions read it), then the
-    -- string with every changed slot spliced in, in offset order; one SET, exact size.
-    table.sort(touched)
-    local parts, from = {pack('<dddd', newestT, lastCpu, lastMem, length)}, LAST
-    for i = 1, #touched do
-      local offset = touched[i]
-      local s = slots[offset]
-      if s.dirty then
-        parts[#parts + 1] = span(series, from, offset)
-        parts[#parts + 1] = pack('<I4I4dddddd', s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8])
-        from = offset + SLOT
-      end
-    end
-    parts[#parts + 1] = span(series, from, length)
-    redis.call('SET', key, table.concat(parts), 'KEEPTTL')
+  for i = 1, #touched do
+    local s = slots[touched[i]]
+    if s.dirty then redis.call('SETRANGE', key, touched[i], pack(SLOT_FORMAT, fields(s, 1, 8))) end
+  end
+  if changed then
+    f[4] = length
+    redis.call('SETRANGE', key, 0, pack(FRONT_FORMAT, fields(f, 1, FRONT_FIELDS)))
   end
 
   local newestHour = floor(newestT / HOUR) * HOUR

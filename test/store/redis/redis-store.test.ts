@@ -320,9 +320,9 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       const { redis, prefix } = stores();
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
       const key = seriesKey(prefix, 'web-1');
-      expect(key).toBe(`${prefix}{web-1}:series`);
+      expect(key).toBe(`${prefix}{web-1}:series.v2`);
       expect(await client.exists(key)).toBe(1);
-      expect(await client.strlen(key)).toBe(32 + 144 * 56);
+      expect(await client.strlen(key)).toBe(32 + 3 * 56 + 144 * 56);
       expect(await client.zrange(hostsKey(prefix), 0, -1, 'WITHSCORES')).toEqual(['web-1', String(hourOfBase)]);
     });
 
@@ -331,10 +331,10 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       const key = seriesKey(prefix, 'web-1');
       const old: Sample = { timeSec: BASE_SEC - 7_200, cpuLoad: 0.1, memLoad: 0.2 };
       for (const store of [memory, redis]) await store.record('web-1', old, BASE_SEC);
-      expect(await client.strlen(key)).toBe(32 + 24 * 56);
+      expect(await client.strlen(key)).toBe(32 + 3 * 56 + 24 * 56);
       const recent: Sample = { timeSec: BASE_SEC - 5, cpuLoad: 0.7, memLoad: 0.3 };
       for (const store of [memory, redis]) await store.recordBatch([{ host: 'web-1', sample: recent }], BASE_SEC);
-      expect(await client.strlen(key)).toBe(32 + 144 * 56);
+      expect(await client.strlen(key)).toBe(32 + 3 * 56 + 144 * 56);
       for (const mode of MODES) expect(await redis.report('web-1', mode, BASE_SEC)).toEqual(memory.report('web-1', mode, BASE_SEC));
       expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
     });
