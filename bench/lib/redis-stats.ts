@@ -22,20 +22,12 @@ import * as scripts from '../../src/store/redis/scripts';
 
 const US_PER_SEC = 1e6;
 
-/**
- * Commands the Lua scripts call, by Redis's lower-case commandstats name: this checkout's,
- * and those of the record script before it took many hosts per call (GETRANGE and
- * SETRANGE per slot), which a "before" set-up of bench:redis runs. The earlier store also
- * sent GETRANGE directly (the newest sample of each host of a bulk request); left out with
- * the script's, its figure is a lower bound, never an overstatement of the before.
- */
-const SCRIPT_INNER_COMMANDS = new Set([
-  ...Object.values(scripts)
+/** Commands the Lua scripts call, by Redis's lower-case commandstats name. */
+const SCRIPT_INNER_COMMANDS = new Set(
+  Object.values(scripts)
     .filter((value): value is string => typeof value === 'string')
     .flatMap((source) => [...source.matchAll(/redis\.call\('([A-Za-z]+)'/g)].map((m) => m[1].toLowerCase())),
-  'getrange',
-  'setrange',
-]);
+);
 
 export interface NodeCost {
   commandUs: number;
