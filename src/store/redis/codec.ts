@@ -1,32 +1,33 @@
 /*
  * The bytes Redis holds, read and written the way the record script writes them
- * (Lua struct, little-endian), so doubles cross Node ↔ Lua ↔ Redis bit for bit. One
- * string per host (keys.ts):
+ * (Lua struct, little-endian), so doubles cross Node ↔ Lua ↔ Redis bit for bit. Two
+ * strings per host (keys.ts):
  *
- *   offset 0             last: timeSec cpuLoad memLoad, then the string's own length in
+ *   front                FRONT_BYTES, 200
+ *     offset 0           last: timeSec cpuLoad memLoad, then the rings string's length in
  *                        bytes, f64 each (LAST_BYTES, 32): the script reads it with last
  *                        instead of asking STRLEN
- *   HEAD_OFFSETS[mode]   the heads, one slot per ring in RING_ORDER: the bucket of the newest
- *                        sample in that ring (HEADS_END, 200)
- *   RING_OFFSETS[mode]   the rings in RING_ORDER, widest first (last_day, last_hour,
+ *     HEAD_OFFSETS[mode] the heads, one slot per ring in RING_ORDER: the bucket of the newest
+ *                        sample in that ring
+ *   rings                RINGS_BYTES, 144 × 56 = 8,064
+ *     RING_OFFSETS[mode] the rings in RING_ORDER, widest first (last_day, last_hour,
  *                        last_minute), each bucketCount slots of SLOT_BYTES, laid out as
  *                        store/slot-bytes.ts draws a slot
- *   slot offset          RING_OFFSETS[mode] + slotIndex(start) × SLOT_BYTES (the ring's own slot rule)
- *   SERIES_BYTES         200 + 144 × 56 = 8,264
+ *     slot offset        RING_OFFSETS[mode] + slotIndex(start) × SLOT_BYTES (the ring's own slot rule)
  *
  *   record argument      nowSec, then timeSec cpuLoad memLoad per sample, f64 each
  *
  * Why heads: nearly every sample lands in the bucket of the host's newest sample, at every
  * resolution. Kept beside last, those three buckets are read and written with last in one
- * GETRANGE and one SETRANGE, where slots inside the rings cost the script a command each.
- * A head that holds samples is the truth for its bucket; the ring slot its bucket maps to
- * is stale until the newest sample moves to a later bucket, when the script copies the
- * head there and empties it. Readers lay the head over its slot (ringOf). An empty head
- * hides nothing: its ring slot is read as it is.
+ * command each, where slots inside the rings cost the script a command each. A head that
+ * holds samples is the truth for its bucket; the ring slot its bucket maps to is stale
+ * until the newest sample moves to a later bucket, when the script copies the head there
+ * and empties it. Readers lay the head over its slot (ringOf). An empty head hides
+ * nothing: its ring slot is read as it is.
  *
- * A string is only as long as the widest-first rings its samples reached: a host that
- * reports once an hour holds last, the heads and last_day (1,544 bytes), not three rings.
- * Reads past the end of a short string come back short, and decode as empty slots.
+ * A rings string is only as long as the widest-first rings its samples reached: a host
+ * that reports once an hour holds last_day (1,344 bytes), not three rings. Reads past the
+ * end of a short string come back short, and decode as empty slots.
  *
  * Sums stay binary doubles end to end: text formats (HINCRBYFLOAT's long double printed
  * with 17 digits) would round, and means would drift from the in-memory store's.
@@ -46,17 +47,17 @@ export const RING_ORDER: readonly Mode[] = [...MODES].sort(
   (a, b) => RESOLUTIONS[b].bucketSeconds * RESOLUTIONS[b].bucketCount - RESOLUTIONS[a].bucketSeconds * RESOLUTIONS[a].bucketCount,
 );
 
-/** Where each ring's head sits in a host's string. */
+/** Where each ring's head sits in a host's front. */
 export const HEAD_OFFSETS: Readonly<Record<Mode, number>> = offsetsFrom(LAST_BYTES, () => SLOT_BYTES);
 
-/** Where the heads end and the rings begin. */
-export const HEADS_END = LAST_BYTES + RING_ORDER.length * SLOT_BYTES;
+/** Bytes of a host's front: last, then the heads. */
+export const FRONT_BYTES = LAST_BYTES + RING_ORDER.length * SLOT_BYTES;
 
-/** Where each ring starts in a host's string. */
-export const RING_OFFSETS: Readonly<Record<Mode, number>> = offsetsFrom(HEADS_END, (mode) => ringBytes(mode));
+/** Where each ring starts in a host's rings string. */
+export const RING_OFFSETS: Readonly<Record<Mode, number>> = offsetsFrom(0, (mode) => ringBytes(mode));
 
-/** Bytes of a host's string: last, the heads, then every ring. */
-export const SERIES_BYTES = HEADS_END + MODES.reduce((bytes, mode) => bytes + ringBytes(mode), 0);
+/** Bytes of a host's rings string, every ring reached. */
+export const RINGS_BYTES = MODES.reduce((bytes, mode) => bytes + ringBytes(mode), 0);
 
 function ringBytes(mode: Mode): number {
   return RESOLUTIONS[mode].bucketCount * SLOT_BYTES;
@@ -92,27 +93,27 @@ export function encodeSamples(nowSec: number, samples: readonly Sample[]): Buffe
   return bytes;
 }
 
-/** The newest sample from the first bytes of a host's string; a missing key (null or empty) reads as none. */
+/** The newest sample from the first bytes of a host's front; a missing key (null or empty) reads as none. */
 export function decodeLast(bytes: Buffer | null): LastSample | undefined {
   if (bytes === null || bytes.length < LAST_SAMPLE_BYTES) return undefined;
   return { timeSec: bytes.readDoubleLE(0), cpuLoad: bytes.readDoubleLE(8), memLoad: bytes.readDoubleLE(16) };
 }
 
-/** The byte range (inclusive, for GETRANGE) from the start of a host's string to the end of `mode`'s ring: last, the heads and that ring in one read. */
-export function reportRange(mode: Mode): { fromByte: number; toByte: number } {
-  return { fromByte: 0, toByte: RING_OFFSETS[mode] + ringBytes(mode) - 1 };
+/** The last byte (inclusive, for GETRANGE) of a host's rings string a window of `mode` needs: through the end of that ring. */
+export function ringsEnd(mode: Mode): number {
+  return RING_OFFSETS[mode] + ringBytes(mode) - 1;
 }
 
 /**
- * The ring of `mode` out of a host's string (or of its first bytes, as reportRange reads
- * them), with its head laid over the slot of the head's bucket: the bytes of `series` are
- * changed in place, so the ring reads as the in-memory store's.
+ * The ring of `mode` out of a host's rings string (or of its first bytes, through ringsEnd),
+ * with the head from its front laid over the slot of the head's bucket: the bytes of
+ * `rings` are changed in place, so the ring reads as the in-memory store's.
  */
-export function ringOf(series: Buffer, mode: Mode): Buffer {
-  const ring = series.subarray(RING_OFFSETS[mode], RING_OFFSETS[mode] + ringBytes(mode));
+export function ringOf(front: Buffer, rings: Buffer, mode: Mode): Buffer {
+  const ring = rings.subarray(RING_OFFSETS[mode], RING_OFFSETS[mode] + ringBytes(mode));
   const head = HEAD_OFFSETS[mode];
-  if (ring.length === ringBytes(mode) && slotSampleCount(series, head) !== 0) {
-    series.copy(ring, slotIndex(slotStartSec(series, head), RESOLUTIONS[mode]) * SLOT_BYTES, head, head + SLOT_BYTES);
+  if (ring.length === ringBytes(mode) && front.length >= head + SLOT_BYTES && slotSampleCount(front, head) !== 0) {
+    front.copy(ring, slotIndex(slotStartSec(front, head), RESOLUTIONS[mode]) * SLOT_BYTES, head, head + SLOT_BYTES);
   }
   return ring;
 }

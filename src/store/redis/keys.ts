@@ -1,17 +1,22 @@
 /*
- * Redis key names. One key per host, its name carrying the host in a hash tag, so Redis
- * Cluster puts it in the host's slot and one Lua script touches one slot:
+ * Redis key names. Two keys per host, their names carrying the host in a hash tag, so Redis
+ * Cluster puts both in the host's slot and one Lua script touches one slot:
  *
- *   <prefix>{<host>}:series.v2   string: the newest sample, the heads, then every ring (codec.ts
- *                                draws it); expires when its newest sample leaves the last_day window
+ *   <prefix>{<host>}:front    string: the newest sample and the heads (codec.ts draws both)
+ *   <prefix>{<host>}:rings    string: every ring
+ *                             both expire when the newest sample leaves the last_day window
  *   <prefix>hosts             sorted set: host → start of the hour of its newest sample
+ *
+ * Why two: the front is what nearly every write reads and writes, the rings what reports
+ * read. Apart, the rings stay at 8,064 bytes, inside the allocator's 8 KiB size class; with
+ * the front in the same string, 8,264 bytes would take a 10 KiB allocation per host.
  *
  * The hosts set scores by hour, not by second: liveness is decided by the day window, whose
  * start is always on the hour, so the hour says exactly what the second would, and a host's
  * score needs raising once an hour instead of on every sample.
  *
- * The series key names its byte layout's version: a process of an earlier layout (`:series`,
- * without heads) sharing the Redis writes its own keys and never misreads these.
+ * An earlier layout's one key per host (`:series`, without heads) has another name, so a
+ * process of that version sharing the Redis never misreads these.
  *
  * Host names are validated to [a-z0-9._-] before they get here, so they never hold '{' or '}'.
  */
@@ -19,9 +24,14 @@
 /** Starts every key, so one Redis can hold other data too (REDIS_KEY_PREFIX). */
 export const DEFAULT_KEY_PREFIX = 'servertrack:';
 
-/** The one key holding everything of `host`: its newest sample and its rings. */
-export function seriesKey(prefix: string, host: string): string {
-  return `${prefix}{${host}}:series.v2`;
+/** The key holding the newest sample of `host` and the heads of its rings. */
+export function frontKey(prefix: string, host: string): string {
+  return `${prefix}{${host}}:front`;
+}
+
+/** The key holding the rings of `host`. */
+export function ringsKey(prefix: string, host: string): string {
+  return `${prefix}{${host}}:rings`;
 }
 
 export function hostsKey(prefix: string): string {

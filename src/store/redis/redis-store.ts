@@ -29,12 +29,12 @@ import { LONGEST, Mode, RESOLUTIONS } from '../modes';
 import { bucketStart } from '../time';
 import { BoundedCalls } from './bounded-calls';
 import { FleetReadContext, readSummary, visitHosts } from './fleet-reads';
-import { LastSample, decodeLast, decodeWindow, encodeSamples, reportRange, ringOf } from './codec';
+import { LastSample, decodeLast, decodeWindow, encodeSamples, ringOf, ringsEnd } from './codec';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisClient } from './connection';
-import { DEFAULT_KEY_PREFIX, hostsKey, seriesKey } from './keys';
-import { ADMIT_CHUNK, ADMIT_LUA, LASTS_LUA, RECORD_LUA, RECORD_REPLY } from './scripts';
+import { DEFAULT_KEY_PREFIX, frontKey, hostsKey, ringsKey } from './keys';
+import { ADMIT_CHUNK, ADMIT_LUA, LASTS_LUA, RECORD_LUA, RECORD_REPLY, WINDOWS_LUA } from './scripts';
 import { RecordBatcher } from './record-batcher';
-import { ALWAYS, RecordWrite, readFirstBytes, sendRecordCalls } from './script-calls';
+import { ALWAYS, HostKeys, RecordWrite, readFirstBytes, readWindows, sendRecordCalls } from './script-calls';
 import { StoreUnavailableError } from '../store-errors';
 import { DEFAULT_MAX_HOSTS } from '../host-store';
 import {
@@ -104,6 +104,7 @@ export class RedisStore implements Store {
     this.client.defineCommand('servertrackRecord', { lua: RECORD_LUA });
     this.client.defineCommand('servertrackAdmit', { numberOfKeys: 1, lua: ADMIT_LUA });
     this.client.defineCommand('servertrackLasts', { lua: LASTS_LUA });
+    this.client.defineCommand('servertrackWindows', { lua: WINDOWS_LUA });
   }
 
   /**
@@ -113,7 +114,7 @@ export class RedisStore implements Store {
    */
   record(host: string, sample: Sample, nowSec: number): Promise<RecordOutcome> {
     return this.bounded(async () => {
-      const write: RecordWrite = { key: seriesKey(this.prefix, host), samples: encodeSamples(nowSec, [sample]), sampleCount: 1 };
+      const write: RecordWrite = { keys: this.keysOf(host), samples: encodeSamples(nowSec, [sample]), sampleCount: 1 };
       let reply = await this.batcher.recordIfKnown(write);
       if (reply === RECORD_REPLY.notWritten) {
         if (!(await this.admit(new Map([[host, sample.timeSec]]), nowSec))) return 'full';
@@ -154,7 +155,7 @@ export class RedisStore implements Store {
    */
   private async writeAll(parts: readonly HostPart[], nowSec: number): Promise<void> {
     const writes = parts.map(({ host, samples }) => ({
-      key: seriesKey(this.prefix, host),
+      keys: this.keysOf(host),
       samples: encodeSamples(nowSec, samples),
       sampleCount: samples.length,
     }));
@@ -170,7 +171,7 @@ export class RedisStore implements Store {
   private async readLasts(hosts: readonly string[]): Promise<(LastSample | undefined)[]> {
     const lasts: (LastSample | undefined)[] = [];
     for (let from = 0; from < hosts.length; from += BATCH_CHUNK) {
-      const keys = hosts.slice(from, from + BATCH_CHUNK).map((host) => seriesKey(this.prefix, host));
+      const keys = hosts.slice(from, from + BATCH_CHUNK).map((host) => frontKey(this.prefix, host));
       const chunk = await this.bounded(() => readFirstBytes(this.client, keys));
       for (const bytes of chunk) lasts.push(decodeLast(bytes));
     }
@@ -219,11 +220,10 @@ export class RedisStore implements Store {
 
   report(host: string, mode: Mode, nowSec: number): Promise<Interval[] | undefined> {
     return this.bounded(async () => {
-      const { fromByte, toByte } = reportRange(mode);
-      const series = await this.client.getrangeBuffer(seriesKey(this.prefix, host), fromByte, toByte);
-      const last = decodeLast(series);
+      const [{ front, rings }] = await readWindows(this.client, [this.keysOf(host)], ringsEnd(mode));
+      const last = decodeLast(front);
       if (last === undefined || isExpired(last.timeSec, nowSec)) return undefined;
-      return decodeWindow(ringOf(series, mode), RESOLUTIONS[mode], nowSec);
+      return decodeWindow(ringOf(front, rings, mode), RESOLUTIONS[mode], nowSec);
     });
   }
 
@@ -268,7 +268,8 @@ export class RedisStore implements Store {
       // The set first: a sample racing this DELETE then either lands before the keys go, or
       // finds the host unknown and re-admits it whole.
       const [score] = await Promise.all([this.client.zscore(this.hostsKey, host), this.client.zrem(this.hostsKey, host)]);
-      await this.client.del(seriesKey(this.prefix, host));
+      const keys = this.keysOf(host);
+      await this.client.del(keys.front, keys.rings);
       return score !== null && !isExpired(Number(score), nowSec);
     });
   }
@@ -286,6 +287,10 @@ export class RedisStore implements Store {
       if (err instanceof StoreUnavailableError) return { ok: false, reason: err.reason };
       throw err;
     }
+  }
+
+  private keysOf(host: string): HostKeys {
+    return { front: frontKey(this.prefix, host), rings: ringsKey(this.prefix, host) };
   }
 
   /** Runs `work` within the command timeout; see bounded-calls.ts. */

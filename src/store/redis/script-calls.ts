@@ -14,14 +14,27 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     servertrackRecord(keyCount: number, ...keysAndArgs: (string | Buffer)[]): Result<number[], Context>;
     servertrackLastsBuffer(keyCount: number, ...keys: string[]): Result<Buffer[], Context>;
+    servertrackWindowsBuffer(keyCount: number, ...keysAndArgs: string[]): Result<Buffer[], Context>;
   }
 }
 
-/** One host's part of a record call: its series key and its samples, encoded (codec.ts encodeSamples). */
+/** A host's two keys (keys.ts), in the same hash slot. */
+export interface HostKeys {
+  front: string;
+  rings: string;
+}
+
+/** One host's part of a record call: its keys and its samples, encoded (codec.ts encodeSamples). */
 export interface RecordWrite {
-  key: string;
+  keys: HostKeys;
   samples: Buffer;
   sampleCount: number;
+}
+
+/** A host's front and its rings through the end of one ring, as the windows script reads them. */
+export interface HostWindow {
+  front: Buffer;
+  rings: Buffer;
 }
 
 /**
@@ -32,6 +45,8 @@ export const HOSTS_PER_CALL = 200;
 export const SAMPLES_PER_CALL = 1_000;
 /** Hosts per call of the lasts script, which reads a few bytes of each. */
 export const LASTS_PER_CALL = 1_000;
+/** Hosts per call of the windows script, which reads up to 8 KB of each. */
+export const WINDOWS_PER_CALL = 100;
 
 /** The record script's first argument: write a host only if it is live, or write it in any case. */
 export const ONLY_IF_KNOWN = '1';
@@ -85,18 +100,17 @@ export function slotRule(client: RedisClient): ((key: string) => number) | undef
  * away), the writes in the others still learn they were recorded.
  */
 export function sendRecordCalls(client: RedisClient, writes: readonly RecordWrite[], mode: string): Promise<number>[] {
-  const keys = writes.map((w) => w.key);
-  const slotOf = slotRule(client);
-  const calls = planCalls(keys, slotOf, HOSTS_PER_CALL, { of: writes.map((w) => w.sampleCount), max: SAMPLES_PER_CALL });
+  const fronts = writes.map((w) => w.keys.front);
+  const calls = planCalls(fronts, slotRule(client), HOSTS_PER_CALL, { of: writes.map((w) => w.sampleCount), max: SAMPLES_PER_CALL });
   const replies = sendPerNode<number[]>(
     client,
     calls.map((call) => ({
-      key: keys[call[0]],
+      key: fronts[call[0]],
       queue: (pipeline) => {
-        const args: (string | Buffer)[] = call.map((i) => keys[i]);
+        const args: (string | Buffer)[] = call.flatMap((i) => [writes[i].keys.front, writes[i].keys.rings]);
         args.push(mode);
         for (const i of call) args.push(writes[i].samples);
-        pipeline.servertrackRecord(call.length, ...args);
+        pipeline.servertrackRecord(2 * call.length, ...args);
       },
     })),
   );
@@ -120,6 +134,28 @@ export async function readFirstBytes(client: RedisClient, keys: readonly string[
   const bytes = new Array<Buffer>(keys.length);
   calls.forEach((call, c) => call.forEach((i, k) => (bytes[i] = replies[c][k])));
   return bytes;
+}
+
+/**
+ * Each host's front and its rings through `ringsEnd` (codec.ts), in order, read together
+ * (the windows script), one pipeline per node.
+ */
+export async function readWindows(client: RedisClient, hosts: readonly HostKeys[], ringsEnd: number): Promise<HostWindow[]> {
+  const fronts = hosts.map((keys) => keys.front);
+  const calls = planCalls(fronts, slotRule(client), WINDOWS_PER_CALL);
+  const replies = await Promise.all(
+    sendPerNode<Buffer[]>(
+      client,
+      calls.map((call) => ({
+        key: fronts[call[0]],
+        queue: (pipeline) =>
+          pipeline.servertrackWindowsBuffer(2 * call.length, ...call.flatMap((i) => [hosts[i].front, hosts[i].rings]), String(ringsEnd)),
+      })),
+    ),
+  );
+  const windows = new Array<HostWindow>(hosts.length);
+  calls.forEach((call, c) => call.forEach((i, k) => (windows[i] = { front: replies[c][2 * k], rings: replies[c][2 * k + 1] })));
+  return windows;
 }
 
 /** A command to send, and a key of it (every key of one command is in one slot). */

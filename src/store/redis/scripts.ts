@@ -6,18 +6,18 @@
  */
 import { LONGEST, RESOLUTIONS } from '../modes';
 import { SLOT_BYTES } from '../ring-buffer';
-import { HEADS_END, LAST_BYTES, RING_OFFSETS, RING_ORDER, SERIES_BYTES } from './codec';
+import { FRONT_BYTES, LAST_BYTES, RING_OFFSETS, RING_ORDER, RINGS_BYTES } from './codec';
 
 /** A slot as Lua's struct reads it (slot-bytes.ts): start, count, then six doubles. */
 const SLOT_FORMAT = '<I4I4dddddd';
 /** Fields of last (time, cpu, mem, the string's length) and of a slot. */
 const LAST_FIELDS = 4;
 const SLOT_FIELDS = 8;
-/** The string's front, last and the heads (codec.ts), as one struct format and as fields. */
+/** A host's front, last and the heads (codec.ts), as one struct format and as fields. */
 const FRONT_FORMAT = `<dddd${SLOT_FORMAT.slice(1).repeat(RING_ORDER.length)}`;
 const FRONT_FIELDS = LAST_FIELDS + SLOT_FIELDS * RING_ORDER.length;
 
-// In the order they sit in the string (a later ring ends further in): the ring's offset, the
+// In the order they sit in the rings string (a later ring ends further in): the ring's offset, the
 // index in the front's fields before its head's, bucket seconds, bucket count.
 const RINGS_LUA = RING_ORDER.map(
   (mode, r) =>
@@ -43,26 +43,26 @@ export const RECORD_REPLY = {
  *
  * Each redis.call costs Redis about as much as the Lua around it, and reading a whole
  * string into Lua costs more per byte than it saves in calls; so a host's write reads and
- * writes only the bytes it needs. The buckets of the newest sample sit beside last as heads
- * (codec.ts): a sample in them, nearly every sample, costs the host one GETRANGE of last and
- * the heads and one SETRANGE back, whatever the number of samples. When the newest sample
- * moves to a later bucket, the head is copied to its ring slot (one SETRANGE); a sample for
- * an older bucket reads and writes its ring slot (a GETRANGE and a SETRANGE per ring, each
- * slot once per call). The sums are still added one sample at a time in the order given:
- * doubles do not add associatively, so summing in Node first would drift from the
- * in-memory store's bits.
- *   KEYS     the series key of each host
+ * writes only the bytes it needs. The buckets of the newest sample are kept with it in the
+ * host's front, as heads (codec.ts): a sample in them, nearly every sample, costs the host
+ * one GET of the front and one SETRANGE back, whatever the number of samples. When the
+ * newest sample moves to a later bucket, the head is copied to its ring slot (one
+ * SETRANGE); a sample for an older bucket reads and writes its ring slot (a GETRANGE and a
+ * SETRANGE per ring, each slot once per call). The sums are still added one sample at a
+ * time in the order given: doubles do not add associatively, so summing in Node first
+ * would drift from the in-memory store's bits.
+ *   KEYS     the front key and the rings key of each host, in pairs
  *   ARGV[1]  '1': write a host only if it is live (its newest sample is inside last_day), else write in any case
- *   ARGV[1 + i]  for KEYS[i]: nowSec, then timeSec cpuLoad memLoad per sample, little-endian doubles
- * Expiry: set when the key is created and when its newest sample enters a later hour (not
- * on every sample), to the moment that sample leaves the day window.
- * Returns one RECORD_REPLY per key.
+ *   ARGV[1 + i]  for the i-th pair: nowSec, then timeSec cpuLoad memLoad per sample, little-endian doubles
+ * Expiry: set when the keys are created and when the newest sample enters a later hour
+ * (not on every sample), to the moment that sample leaves the day window.
+ * Returns one RECORD_REPLY per host.
  */
 export const RECORD_LUA = `
 local RINGS = {${RINGS_LUA}}
 local SLOT = ${SLOT_BYTES}
-local HEADS_END = ${HEADS_END}
-local SERIES = ${SERIES_BYTES}
+local FRONT_BYTES = ${FRONT_BYTES}
+local RINGS_BYTES = ${RINGS_BYTES}
 local HOUR = ${LONGEST.bucketSeconds}
 local SLOT_FORMAT = '${SLOT_FORMAT}'
 -- last (time cpu mem length), then each head's slot: read, updated and written as one flat table.
@@ -106,11 +106,11 @@ local function windowsAt(now)
   return windows
 end
 
-local function record(key, samples)
+local function record(frontKey, ringsKey, samples)
   local now = unpack('<d', samples)
-  local front = redis.call('GETRANGE', key, 0, HEADS_END - 1)
+  local front = redis.call('GET', frontKey)
   local f, lastT, length
-  if #front == HEADS_END then
+  if front and #front == FRONT_BYTES then
     f = {unpack(FRONT_FORMAT, front)}
     lastT, length = f[1], f[4]
   else
@@ -120,9 +120,9 @@ local function record(key, samples)
   local windows = windowsAt(now)
   if ONLY_IF_KNOWN and (lastT == nil or lastT < windows[1]) then return ${RECORD_REPLY.notWritten} end
 
-  -- How long the string must be: the heads, and the end of the furthest ring a sample reaches.
-  local needed = HEADS_END
-  if length < SERIES then
+  -- How long the rings string must be: to the end of the furthest ring a sample reaches.
+  local needed = 0
+  if length < RINGS_BYTES then
     for at = 9, #samples, 24 do
       local t = unpack('<d', samples, at)
       for r = #RINGS, 1, -1 do
@@ -135,17 +135,20 @@ local function record(key, samples)
     end
   end
   -- Sized in one step, never slot by slot: grown with SETRANGE, Redis doubles the allocation
-  -- as it goes and keeps up to twice the bytes. A new key is created at the length needed; a
-  -- key that needs more is rewritten whole at full length (once in its life), since SET
-  -- allocates exactly what it is given.
+  -- as it goes and keeps up to twice the bytes. A new rings string is created at the length
+  -- needed; one that needs more is rewritten whole at full length (once in its life), since
+  -- SET allocates exactly what it is given.
   local changed = false
-  if length == 0 then
-    redis.call('SETRANGE', key, needed - 1, '\\0')
-    length, changed = needed, true
-  elseif length < needed then
-    local current = redis.call('GET', key)
-    redis.call('SET', key, current .. string.rep('\\0', SERIES - #current), 'KEEPTTL')
-    length, changed = SERIES, true
+  if needed > length then
+    if length == 0 then
+      redis.call('SETRANGE', ringsKey, needed - 1, '\\0')
+      length = needed
+    else
+      local current = redis.call('GET', ringsKey) or ''
+      redis.call('SET', ringsKey, current .. string.rep('\\0', RINGS_BYTES - #current), 'KEEPTTL')
+      length = RINGS_BYTES
+    end
+    changed = true
   end
 
   local slots, touched = {}, {}
@@ -183,11 +186,9 @@ local function record(key, samples)
           if s == nil then
             -- Every stored bucket is no newer than the stored newest sample's, so the slot
             -- of a later bucket holds nothing to keep: not read.
-            if lastT ~= nil and start <= floor(lastT / bs) * bs then
-              s = {unpack(SLOT_FORMAT, redis.call('GETRANGE', key, offset, offset + SLOT - 1))}
-            else
-              s = {0, 0, 0, 0, 0, 0, 0, 0}
-            end
+            local bytes = ''
+            if lastT ~= nil and start <= floor(lastT / bs) * bs then bytes = redis.call('GETRANGE', ringsKey, offset, offset + SLOT - 1) end
+            if #bytes == SLOT then s = {unpack(SLOT_FORMAT, bytes)} else s = {0, 0, 0, 0, 0, 0, 0, 0} end
             slots[offset] = s
             touched[#touched + 1] = offset
           end
@@ -199,36 +200,55 @@ local function record(key, samples)
 
   for i = 1, #touched do
     local s = slots[touched[i]]
-    if s.dirty then redis.call('SETRANGE', key, touched[i], pack(SLOT_FORMAT, fields(s, 1, 8))) end
+    if s.dirty then redis.call('SETRANGE', ringsKey, touched[i], pack(SLOT_FORMAT, fields(s, 1, 8))) end
   end
   if changed then
     f[4] = length
-    redis.call('SETRANGE', key, 0, pack(FRONT_FORMAT, fields(f, 1, FRONT_FIELDS)))
+    redis.call('SETRANGE', frontKey, 0, pack(FRONT_FORMAT, fields(f, 1, FRONT_FIELDS)))
   end
 
   local newestHour = floor(newestT / HOUR) * HOUR
   if lastT == nil or newestHour > floor(lastT / HOUR) * HOUR then
-    redis.call('EXPIRE', key, math.max(1, math.ceil(newestHour + ${LONGEST_WINDOW_SEC} - now)))
+    local ttl = math.max(1, math.ceil(newestHour + ${LONGEST_WINDOW_SEC} - now))
+    redis.call('EXPIRE', frontKey, ttl)
+    redis.call('EXPIRE', ringsKey, ttl)
     return ${RECORD_REPLY.writtenNewHour}
   end
   return ${RECORD_REPLY.written}
 end
 
 local replies = {}
-for i = 1, #KEYS do replies[i] = record(KEYS[i], ARGV[1 + i]) end
+for i = 1, #KEYS / 2 do replies[i] = record(KEYS[2 * i - 1], KEYS[2 * i], ARGV[1 + i]) end
 return replies
 `;
 
 /**
- * lasts: the first LAST_BYTES of each key, its newest sample (empty for a missing key), for
- * the reads that need only that of many hosts (which of a bulk request's hosts are new, the
- * host listing): one script call for many keys instead of one command per key.
- *   KEYS  the series key of each host
+ * lasts: the first LAST_BYTES of each front, its host's newest sample (empty for a missing
+ * key), for the reads that need only that of many hosts (which of a bulk request's hosts
+ * are new, the host listing): one script call for many keys instead of one command per key.
+ *   KEYS  the front key of each host
  */
 export const LASTS_LUA = `
 local lasts = {}
 for i = 1, #KEYS do lasts[i] = redis.call('GETRANGE', KEYS[i], 0, ${LAST_BYTES - 1}) end
 return lasts
+`;
+
+/**
+ * windows: each host's front and its rings through the end of one ring, read together so
+ * no write lands between the two (a head copied to its ring slot in between would be read
+ * in neither). Empty strings for missing keys.
+ *   KEYS     the front key and the rings key of each host, in pairs
+ *   ARGV[1]  the last byte of the rings to read (codec.ts ringsEnd)
+ * Returns front, rings, front, rings, ...
+ */
+export const WINDOWS_LUA = `
+local bytes = {}
+for i = 1, #KEYS, 2 do
+  bytes[i] = redis.call('GETRANGE', KEYS[i], 0, ${FRONT_BYTES - 1})
+  bytes[i + 1] = redis.call('GETRANGE', KEYS[i + 1], 0, ARGV[1])
+end
+return bytes
 `;
 
 /**

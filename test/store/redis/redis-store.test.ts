@@ -11,7 +11,7 @@ import { HostStore } from '../../../src/store/host-store';
 import { LONGEST, MODES, Mode, windowStart } from '../../../src/store/modes';
 import { RedisStore } from '../../../src/store/redis/redis-store';
 import { RedisClient } from '../../../src/store/redis/connection';
-import { hostsKey, seriesKey } from '../../../src/store/redis/keys';
+import { frontKey, hostsKey, ringsKey } from '../../../src/store/redis/keys';
 import { HostSample, Sample } from '../../../src/store/store';
 import { fakeClock } from '../../helpers/fake-clock';
 import { TEST_COMMAND_TIMEOUT_MS, connectTestRedis, uniquePrefix } from '../../helpers/test-store';
@@ -76,17 +76,17 @@ function sampleAt(ageSec: number, cpuLoad: number, memLoad: number, nowSec: numb
   return { timeSec: Math.max(nowSec - ageSec, windowStart(LONGEST, nowSec)), cpuLoad, memLoad };
 }
 
-/** Watches the pipelines the client makes: how many, and the keys of each record script call queued in them. */
-function watchRecordCalls(client: RedisClient): { keysPerCall: number[]; pipelines: number; restore: () => void } {
+/** Watches the pipelines the client makes: how many, and the writes of each record script call queued in them (two keys each). */
+function watchRecordCalls(client: RedisClient): { writesPerCall: number[]; pipelines: number; restore: () => void } {
   const target = client as unknown as { pipeline: () => ChainableCommander };
   const original = target.pipeline;
-  const watch = { keysPerCall: [] as number[], pipelines: 0, restore: () => (target.pipeline = original) };
+  const watch = { writesPerCall: [] as number[], pipelines: 0, restore: () => (target.pipeline = original) };
   target.pipeline = () => {
     const pipeline = original.call(client);
     const record = pipeline.servertrackRecord.bind(pipeline);
     pipeline.servertrackRecord = (keyCount, ...rest) => {
       if (pipeline.length === 0) watch.pipelines++;
-      watch.keysPerCall.push(keyCount);
+      watch.writesPerCall.push(keyCount / 2);
       return record(keyCount, ...rest);
     };
     return pipeline;
@@ -283,8 +283,8 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
         // web-0 … web-6 hash to 7 different slots. On one Redis, 300 writes go as 200 + 100
         // (HOSTS_PER_CALL) in one pipeline; on a cluster, one call per slot, one pipeline per node.
         const cluster = client instanceof Cluster ? client : undefined;
-        const nodes = cluster ? new Set(hosts.map((host) => cluster.slots[calculateSlot(seriesKey(prefix, host))].join())).size : 1;
-        expect(watch.keysPerCall).toEqual(kind === 'redis' ? [200, 100] : [43, 43, 43, 43, 43, 43, 42]);
+        const nodes = cluster ? new Set(hosts.map((host) => cluster.slots[calculateSlot(frontKey(prefix, host))].join())).size : 1;
+        expect(watch.writesPerCall).toEqual(kind === 'redis' ? [200, 100] : [43, 43, 43, 43, 43, 43, 42]);
         expect(watch.pipelines).toBe(nodes);
       } finally {
         watch.restore();
@@ -316,42 +316,43 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     // BASE_SEC is 800 s into its hour.
     const hourOfBase = BASE_SEC - 800;
 
-    it('lays out one host as one key named by its hash tag, and scores it in the hosts set by the hour of its newest sample', async () => {
+    it('lays out one host as two keys named by its hash tag, in one slot, and scores it in the hosts set by the hour of its newest sample', async () => {
       const { redis, prefix } = stores();
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
-      const key = seriesKey(prefix, 'web-1');
-      expect(key).toBe(`${prefix}{web-1}:series.v2`);
-      expect(await client.exists(key)).toBe(1);
-      expect(await client.strlen(key)).toBe(32 + 3 * 56 + 144 * 56);
+      expect([frontKey(prefix, 'web-1'), ringsKey(prefix, 'web-1')]).toEqual([`${prefix}{web-1}:front`, `${prefix}{web-1}:rings`]);
+      expect(calculateSlot(frontKey(prefix, 'web-1'))).toBe(calculateSlot(ringsKey(prefix, 'web-1')));
+      expect(await client.strlen(frontKey(prefix, 'web-1'))).toBe(32 + 3 * 56);
+      expect(await client.strlen(ringsKey(prefix, 'web-1'))).toBe(144 * 56);
       expect(await client.zrange(hostsKey(prefix), 0, -1, 'WITHSCORES')).toEqual(['web-1', String(hourOfBase)]);
     });
 
     it('keeps a host seen only hours ago to the day ring, and grows it whole when a recent sample comes, keeping what it held', async () => {
       const { memory, redis, prefix } = stores();
-      const key = seriesKey(prefix, 'web-1');
+      const key = ringsKey(prefix, 'web-1');
       const old: Sample = { timeSec: BASE_SEC - 7_200, cpuLoad: 0.1, memLoad: 0.2 };
       for (const store of [memory, redis]) await store.record('web-1', old, BASE_SEC);
-      expect(await client.strlen(key)).toBe(32 + 3 * 56 + 24 * 56);
+      expect(await client.strlen(key)).toBe(24 * 56);
       const recent: Sample = { timeSec: BASE_SEC - 5, cpuLoad: 0.7, memLoad: 0.3 };
       for (const store of [memory, redis]) await store.recordBatch([{ host: 'web-1', sample: recent }], BASE_SEC);
-      expect(await client.strlen(key)).toBe(32 + 3 * 56 + 144 * 56);
+      expect(await client.strlen(key)).toBe(144 * 56);
       for (const mode of MODES) expect(await redis.report('web-1', mode, BASE_SEC)).toEqual(memory.report('web-1', mode, BASE_SEC));
       expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
     });
 
     it('expire when the newest sample leaves the day window, set once per hour, not on every sample', async () => {
       const { redis, prefix } = stores();
-      const key = seriesKey(prefix, 'web-1');
+      const keys = [frontKey(prefix, 'web-1'), ringsKey(prefix, 'web-1')];
+      const ttls = (): Promise<number[]> => Promise.all(keys.map((key) => client.ttl(key)));
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
-      expect(await client.ttl(key)).toBe(hourOfBase + DAY_SEC - BASE_SEC);
+      expect(await ttls()).toEqual([hourOfBase + DAY_SEC - BASE_SEC, hourOfBase + DAY_SEC - BASE_SEC]);
       // 100 s later, same hour: no EXPIRE, so the TTL is still the one set at BASE_SEC (Redis's clock barely moved).
       await redis.record('web-1', { timeSec: BASE_SEC + 100, cpuLoad: 1, memLoad: 2 }, BASE_SEC + 100);
-      expect(await client.ttl(key)).toBe(hourOfBase + DAY_SEC - BASE_SEC);
+      expect(await ttls()).toEqual([hourOfBase + DAY_SEC - BASE_SEC, hourOfBase + DAY_SEC - BASE_SEC]);
       expect(await client.zscore(hostsKey(prefix), 'web-1')).toBe(String(hourOfBase));
       // The next hour: a new expiry from that hour on, and the score follows.
       const nextHourSec = hourOfBase + 3_600 + 200;
       await redis.recordBatch([{ host: 'web-1', sample: { timeSec: nextHourSec, cpuLoad: 1, memLoad: 2 } }], nextHourSec);
-      expect(await client.ttl(key)).toBe(hourOfBase + 3_600 + DAY_SEC - nextHourSec);
+      expect(await ttls()).toEqual([hourOfBase + 3_600 + DAY_SEC - nextHourSec, hourOfBase + 3_600 + DAY_SEC - nextHourSec]);
       expect(await client.zscore(hostsKey(prefix), 'web-1')).toBe(String(hourOfBase + 3_600));
     });
 
