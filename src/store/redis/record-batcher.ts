@@ -36,11 +36,6 @@ export class RecordBatcher {
     });
   }
 
-  /** How many writes wait for the next flush; for tests. */
-  get pending(): number {
-    return this.queued.length;
-  }
-
   private flush(): void {
     const batch = this.queued;
     this.queued = [];

@@ -13,12 +13,12 @@
  *            call, pipelined, WRITE_CHUNK_HOSTS host parts (and at most WRITE_CHUNK_SAMPLES
  *            samples) per round trip; then one ZADD XX GT
  *            for the hosts whose newest sample entered a later hour
- *   report   GETRANGE of the host's key from last to the end of the mode's ring  1 round trip
+ *   report   EVALSHA windows: the host's front and its rings through the mode's ring  1 round trip
  *   hosts    ZRANGEBYSCORE hosts ∥ trim → read last of each host      1 + hosts / BATCH_CHUNK round trips
- *   forget   ZSCORE ∥ ZREM hosts → DEL the host's key; true only for a live host
+ *   forget   ZSCORE ∥ ZREM hosts → DEL the host's two keys; true only for a live host
  *
  * "Read last" is the lasts script over BATCH_CHUNK hosts per round trip, as few calls as their
- * slots allow (script-calls.ts), sent in one tick so auto-pipelining groups them per node.
+ * slots allow, one pipeline per node (script-calls.ts).
  *
  * Every call, and each chunk of a chunked one, is bounded by `commandTimeoutMs`; a Redis
  * that is down, slow or refusing writes raises StoreUnavailableError (bounded-calls.ts),
@@ -148,10 +148,9 @@ export class RedisStore implements Store {
   }
 
   /**
-   * The chunk's host parts in as few script calls as their slots allow, sent in one tick:
-   * on one Redis that is one pipeline; on a cluster, whose pipelines must stay on one node,
-   * auto-pipelining groups them per node. Hosts whose newest sample entered a later hour
-   * then get their hosts-set score raised, all in one ZADD.
+   * The chunk's host parts in as few script calls as their slots allow, one pipeline per
+   * node (script-calls.ts). Hosts whose newest sample entered a later hour then get their
+   * hosts-set score raised, all in one ZADD.
    */
   private async writeAll(parts: readonly HostPart[], nowSec: number): Promise<void> {
     const writes = parts.map(({ host, samples }) => ({
