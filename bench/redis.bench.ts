@@ -25,7 +25,7 @@
  */
 import { RedisStore } from '../src/store/redis/redis-store';
 import { connectRedis } from '../src/store/redis/connection';
-import { frontKey, hostsKey, ringsKey } from '../src/store/redis/keys';
+import { hostKeys, hostsKey } from '../src/store/redis/keys';
 import { HostSample } from '../src/store/store';
 import { startRedisCluster, startRedisServer } from '../test/helpers/redis-server';
 import { LoadRequest, chooseLoadTool, describeLoad, runLoad } from './lib/load';
@@ -177,7 +177,7 @@ export async function redisBytesPerHost(url: string): Promise<{ keysBytes: numbe
   const after = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
   let keysBytes = 0;
   for (let h = 0; h < MEMORY_HOSTS; h++) {
-    for (const key of [frontKey('servertrack:', `host-${h}`), ringsKey('servertrack:', `host-${h}`)]) {
+    for (const key of Object.values(hostKeys('servertrack:', `host-${h}`))) {
       keysBytes += Number(await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
     }
   }

@@ -20,7 +20,7 @@ import { readSlot } from '../slot-bytes';
 import { HostSummary, HostVisitor, isExpired, oldestLiveSec } from '../store';
 import { LAST_BYTES, decodeLast, ringOf, ringsEnd } from './codec';
 import { RedisClient } from './connection';
-import { frontKey, ringsKey } from './keys';
+import { frontKey, hostKeys } from './keys';
 import { HostWindow, readWindows } from './script-calls';
 
 /**
@@ -84,8 +84,11 @@ export async function visitHosts(context: FleetReadContext, nowSec: number, mode
  */
 async function readChunk(context: FleetReadContext, hosts: readonly string[], mode: Mode | undefined): Promise<HostWindow[]> {
   if (mode !== undefined) {
-    const keys = hosts.map((host) => ({ front: frontKey(context.prefix, host), rings: ringsKey(context.prefix, host) }));
-    return readWindows(context.client, keys, ringsEnd(mode));
+    return readWindows(
+      context.client,
+      hosts.map((host) => hostKeys(context.prefix, host)),
+      ringsEnd(mode),
+    );
   }
   const fronts = await Promise.all(hosts.map((host) => context.client.getrangeBuffer(frontKey(context.prefix, host), 0, LAST_BYTES - 1)));
   return fronts.map((front) => ({ front, rings: NO_RINGS }));

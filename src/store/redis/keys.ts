@@ -34,6 +34,16 @@ export function ringsKey(prefix: string, host: string): string {
   return `${prefix}{${host}}:rings`;
 }
 
+/** Both keys of a host, in the same hash slot. */
+export interface HostKeys {
+  front: string;
+  rings: string;
+}
+
+export function hostKeys(prefix: string, host: string): HostKeys {
+  return { front: frontKey(prefix, host), rings: ringsKey(prefix, host) };
+}
+
 export function hostsKey(prefix: string): string {
   return `${prefix}hosts`;
 }

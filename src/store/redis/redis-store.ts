@@ -31,10 +31,10 @@ import { BoundedCalls } from './bounded-calls';
 import { FleetReadContext, readSummary, visitHosts } from './fleet-reads';
 import { LastSample, decodeLast, decodeWindow, encodeSamples, ringOf, ringsEnd } from './codec';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisClient } from './connection';
-import { DEFAULT_KEY_PREFIX, frontKey, hostsKey, ringsKey } from './keys';
+import { DEFAULT_KEY_PREFIX, HostKeys, frontKey, hostKeys, hostsKey } from './keys';
 import { ADMIT_CHUNK, ADMIT_LUA, LASTS_LUA, RECORD_LUA, RECORD_REPLY, WINDOWS_LUA } from './scripts';
 import { RecordBatcher } from './record-batcher';
-import { ALWAYS, HostKeys, RecordWrite, readFirstBytes, readWindows, sendRecordCalls } from './script-calls';
+import { ALWAYS, RecordWrite, readFirstBytes, readWindows, sendRecordCalls } from './script-calls';
 import { StoreUnavailableError } from '../store-errors';
 import { DEFAULT_MAX_HOSTS } from '../host-store';
 import {
@@ -289,7 +289,7 @@ export class RedisStore implements Store {
   }
 
   private keysOf(host: string): HostKeys {
-    return { front: frontKey(this.prefix, host), rings: ringsKey(this.prefix, host) };
+    return hostKeys(this.prefix, host);
   }
 
   /** Runs `work` within the command timeout; see bounded-calls.ts. */

@@ -9,6 +9,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { ChainableCommander, Cluster, Result } from 'ioredis';
 import { RedisClient } from './connection';
+import { HostKeys } from './keys';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -16,12 +17,6 @@ declare module 'ioredis' {
     servertrackLastsBuffer(keyCount: number, ...keys: string[]): Result<Buffer[], Context>;
     servertrackWindowsBuffer(keyCount: number, ...keysAndArgs: string[]): Result<Buffer[], Context>;
   }
-}
-
-/** A host's two keys (keys.ts), in the same hash slot. */
-export interface HostKeys {
-  front: string;
-  rings: string;
 }
 
 /** One host's part of a record call: its keys and its samples, encoded (codec.ts encodeSamples). */
@@ -100,62 +95,70 @@ export function slotRule(client: RedisClient): ((key: string) => number) | undef
  * away), the writes in the others still learn they were recorded.
  */
 export function sendRecordCalls(client: RedisClient, writes: readonly RecordWrite[], mode: string): Promise<number>[] {
-  const fronts = writes.map((w) => w.keys.front);
-  const calls = planCalls(fronts, slotRule(client), HOSTS_PER_CALL, { of: writes.map((w) => w.sampleCount), max: SAMPLES_PER_CALL });
-  const replies = sendPerNode<number[]>(
+  return callPerKey<number[], number>(
     client,
-    calls.map((call) => ({
-      key: fronts[call[0]],
-      queue: (pipeline) => {
-        const args: (string | Buffer)[] = call.flatMap((i) => [writes[i].keys.front, writes[i].keys.rings]);
-        args.push(mode);
-        for (const i of call) args.push(writes[i].samples);
-        pipeline.servertrackRecord(2 * call.length, ...args);
-      },
-    })),
+    writes.map((w) => w.keys.front),
+    { maxKeys: HOSTS_PER_CALL, weights: { of: writes.map((w) => w.sampleCount), max: SAMPLES_PER_CALL } },
+    (pipeline, call) => {
+      const args: (string | Buffer)[] = call.flatMap((i) => [writes[i].keys.front, writes[i].keys.rings]);
+      args.push(mode);
+      for (const i of call) args.push(writes[i].samples);
+      pipeline.servertrackRecord(2 * call.length, ...args);
+    },
+    (perHost, k) => perHost[k],
   );
-  const perWrite = new Array<Promise<number>>(writes.length);
-  calls.forEach((call, c) => call.forEach((i, k) => (perWrite[i] = replies[c].then((perKey) => perKey[k]))));
-  return perWrite;
 }
 
 /** The first bytes of each key (its newest sample, codec.ts), in order, through the lasts script, one pipeline per node. */
-export async function readFirstBytes(client: RedisClient, keys: readonly string[]): Promise<Buffer[]> {
-  const calls = planCalls(keys, slotRule(client), LASTS_PER_CALL);
-  const replies = await Promise.all(
-    sendPerNode<Buffer[]>(
+export function readFirstBytes(client: RedisClient, keys: readonly string[]): Promise<Buffer[]> {
+  return Promise.all(
+    callPerKey<Buffer[], Buffer>(
       client,
-      calls.map((call) => ({
-        key: keys[call[0]],
-        queue: (pipeline) => pipeline.servertrackLastsBuffer(call.length, ...call.map((i) => keys[i])),
-      })),
+      keys,
+      { maxKeys: LASTS_PER_CALL },
+      (pipeline, call) => pipeline.servertrackLastsBuffer(call.length, ...call.map((i) => keys[i])),
+      (lasts, k) => lasts[k],
     ),
   );
-  const bytes = new Array<Buffer>(keys.length);
-  calls.forEach((call, c) => call.forEach((i, k) => (bytes[i] = replies[c][k])));
-  return bytes;
 }
 
 /**
  * Each host's front and its rings through `ringsEnd` (codec.ts), in order, read together
  * (the windows script), one pipeline per node.
  */
-export async function readWindows(client: RedisClient, hosts: readonly HostKeys[], ringsEnd: number): Promise<HostWindow[]> {
-  const fronts = hosts.map((keys) => keys.front);
-  const calls = planCalls(fronts, slotRule(client), WINDOWS_PER_CALL);
-  const replies = await Promise.all(
-    sendPerNode<Buffer[]>(
+export function readWindows(client: RedisClient, hosts: readonly HostKeys[], ringsEnd: number): Promise<HostWindow[]> {
+  return Promise.all(
+    callPerKey<Buffer[], HostWindow>(
       client,
-      calls.map((call) => ({
-        key: fronts[call[0]],
-        queue: (pipeline) =>
-          pipeline.servertrackWindowsBuffer(2 * call.length, ...call.flatMap((i) => [hosts[i].front, hosts[i].rings]), String(ringsEnd)),
-      })),
+      hosts.map((keys) => keys.front),
+      { maxKeys: WINDOWS_PER_CALL },
+      (pipeline, call) =>
+        pipeline.servertrackWindowsBuffer(2 * call.length, ...call.flatMap((i) => [hosts[i].front, hosts[i].rings]), String(ringsEnd)),
+      (bytes, k) => ({ front: bytes[2 * k], rings: bytes[2 * k + 1] }),
     ),
   );
-  const windows = new Array<HostWindow>(hosts.length);
-  calls.forEach((call, c) => call.forEach((i, k) => (windows[i] = { front: replies[c][2 * k], rings: replies[c][2 * k + 1] })));
-  return windows;
+}
+
+/**
+ * One script call per group planCalls makes of `keys` for `client` (queued by `queue`, one
+ * pipeline per node), and one promise per key, in order, settled by its own call: `pick`
+ * takes the key's part, the k-th of its call, out of the call's reply.
+ */
+function callPerKey<R, T>(
+  client: RedisClient,
+  keys: readonly string[],
+  limits: { maxKeys: number; weights?: { of: readonly number[]; max: number } },
+  queue: (pipeline: ChainableCommander, call: readonly number[]) => void,
+  pick: (reply: R, k: number) => T,
+): Promise<T>[] {
+  const calls = planCalls(keys, slotRule(client), limits.maxKeys, limits.weights);
+  const replies = sendPerNode<R>(
+    client,
+    calls.map((call) => ({ key: keys[call[0]], queue: (pipeline) => queue(pipeline, call) })),
+  );
+  const perKey = new Array<Promise<T>>(keys.length);
+  calls.forEach((call, c) => call.forEach((i, k) => (perKey[i] = replies[c].then((reply) => pick(reply, k)))));
+  return perKey;
 }
 
 /** A command to send, and a key of it (every key of one command is in one slot). */
