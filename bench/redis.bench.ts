@@ -15,7 +15,9 @@
  *
  * For every ingest load on Redis it also reads what Redis spent (bench/lib/redis-stats.ts):
  * command time (INFO commandstats) and CPU (INFO cpu) per sample recorded, and on the
- * cluster the same for each node, to show how the work spreads over the shards.
+ * cluster the same for each node, to show how the work spreads over the shards. Then
+ * "Redis busy" (bench/lib/busy-redis.ts): single-sample records straight into the store,
+ * with redis-server alone on a core, this checkout's store and the before's, in the same rounds.
  *
  * Servers and redis-server are not pinned (but in "a core each"): two workers and Redis
  * need the cores they can get. The load generator is pinned to the load core (bench/lib/load.ts), so on a 2-core
@@ -23,6 +25,7 @@
  * Redis scales on real hardware. Then Redis bytes per host with a full day of data,
  * measured with MEMORY USAGE.
  */
+import path from 'node:path';
 import { RedisStore } from '../src/store/redis/redis-store';
 import { connectRedis } from '../src/store/redis/connection';
 import { hostKeys, hostsKey } from '../src/store/redis/keys';
@@ -34,7 +37,8 @@ import { describeMachine, log, printCommand, printNote, printTable } from './lib
 import { CONNECTIONS, DURATION_SEC, ROUNDS, WARMUP_SEC, rotated } from './lib/rounds';
 import { ALL_CORES, LOAD_CORE, SERVER_CORE, pinProcess } from './lib/cores';
 import { RevisionBuild, buildRevision } from './lib/revision-build';
-import { startServer } from './lib/server-process';
+import { ROOT_DIR, startServer } from './lib/server-process';
+import { BUSY_IN_FLIGHT, BusyResult, BusyStore, measureBusyRedis, storeModuleOf } from './lib/busy-redis';
 import { formatNumber, formatRatio, median } from './lib/stats';
 
 const HOST_COUNT = 1_000;
@@ -202,6 +206,28 @@ function formatUs(us: number): string {
   return `${us.toFixed(2)} µs`;
 }
 
+/** The "Redis busy" measurements (bench/lib/busy-redis.ts), by store, one per round, stores rotated by round. */
+async function measureBusyStores(redises: Redises, before: RevisionBuild | undefined): Promise<Map<string, BusyResult[]>> {
+  const stores: BusyStore[] = [{ name: 'this checkout', storeModule: path.join(ROOT_DIR, 'dist', 'store', 'redis', 'redis-store.js') }];
+  if (before !== undefined) stores.push({ name: `before (${before.label})`, storeModule: storeModuleOf(before.serverPath) });
+  const results = new Map<string, BusyResult[]>(stores.map((store) => [store.name, []]));
+  pinProcess(redises.pid(), String(LOAD_CORE));
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const store of rotated(stores, round)) {
+        const result = await measureBusyRedis(store, redises.port, `servertrack-busy-${round}-${stores.indexOf(store)}:`);
+        results.get(store.name)?.push(result);
+        log(
+          `round ${round + 1}: redis busy, ${store.name}: ${formatNumber(result.samplesPerSec)}/s, redis ${formatUs(result.commandUs)} commands ${formatUs(result.cpuUs)} CPU per sample`,
+        );
+      }
+    }
+  } finally {
+    pinProcess(redises.pid(), ALL_CORES);
+  }
+  return results;
+}
+
 async function main(): Promise<void> {
   const tool = chooseLoadTool();
   const redis = await startRedisServer();
@@ -274,6 +300,7 @@ async function main(): Promise<void> {
         }
       }
     }
+    const busy = await measureBusyStores(redises, before);
     const rows = CASES.flatMap((c) =>
       SETUPS.map((setup) => [
         c.name,
@@ -319,6 +346,18 @@ async function main(): Promise<void> {
           ];
         });
       }),
+    );
+    const busyBefore = busy.get(busy.size > 1 ? [...busy.keys()][1] : '');
+    printTable(
+      `redis busy: single-sample records straight into the store (no HTTP), ${formatNumber(BUSY_IN_FLIGHT)} in flight, the store on core ${SERVER_CORE} and redis-server alone on core ${LOAD_CORE}, median of ${ROUNDS} rounds`,
+      ['store', 'samples/s', 'command time per sample', 'CPU per sample', 'command time vs before'],
+      [...busy].map(([name, rounds]) => [
+        name,
+        formatNumber(median(rounds.map((r) => r.samplesPerSec))),
+        formatUs(median(rounds.map((r) => r.commandUs))),
+        formatUs(median(rounds.map((r) => r.cpuUs))),
+        busyBefore === undefined ? '' : formatRatio(median(rounds.map((r, i) => r.commandUs / busyBefore[i].commandUs))),
+      ]),
     );
     const bytes = await redisBytesPerHost(redis.url);
     printTable(
