@@ -31,6 +31,18 @@ export interface FleetInterval extends Interval {
 }
 
 const INITIAL_HOSTS_PER_BUCKET = 1024;
+/**
+ * Room kept above the hosts expected. Sized exactly, a fleet that gained one host would
+ * find every pooled array one short and allocate the whole set again (at 100,000 hosts,
+ * 96 MB inside one query, and the full collection that memory brings on with it).
+ */
+const HEADROOM = 1 / 8;
+
+/** Means per bucket to make room for, for `hosts` expected: with headroom, in whole steps of INITIAL_HOSTS_PER_BUCKET. */
+export function roomFor(hosts: number): number {
+  const steps = Math.ceil((hosts * (1 + HEADROOM)) / INITIAL_HOSTS_PER_BUCKET);
+  return Math.max(1, steps) * INITIAL_HOSTS_PER_BUCKET;
+}
 
 /**
  * Per bucket, room for every host's mean: at 100,000 hosts and 60 buckets 96 MB. Allocating
@@ -83,8 +95,8 @@ export class FleetAggregate {
 
   /**
    * `expectedHosts`: how many hosts will likely be added (say, as many as the last time).
-   * Each bucket's means are sized for them at once: growing 120 arrays by doubling while
-   * 100,000 hosts arrive allocates and copies most of the time an aggregate takes.
+   * Each bucket's means are sized for them, with headroom, at once: growing 120 arrays
+   * while 100,000 hosts arrive allocates and copies most of the time an aggregate takes.
    */
   constructor(
     private readonly layout: WindowLayout,
@@ -93,7 +105,7 @@ export class FleetAggregate {
     private readonly pool: MeansPool = new MeansPool(0),
   ) {
     const n = layout.bucketCount;
-    const capacity = Math.max(INITIAL_HOSTS_PER_BUCKET, expectedHosts);
+    const capacity = roomFor(expectedHosts);
     this.hosts = new Uint32Array(n);
     this.samples = new Float64Array(n);
     this.cpuSum = new Float64Array(n);
