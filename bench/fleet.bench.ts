@@ -10,8 +10,10 @@
  * The window queries also run after what makes the routes read more than the bucket in
  * progress (docs/performance.md, Fleet questions): each request preceded by a late sample
  * into a closed bucket (a ranking then reads every host's whole window again, as after the
- * window moves on; /fleet pools that one bucket again), or by a new host (/fleet pools the
- * whole window again). The plain rows are a dashboard polling: what was kept still holds.
+ * window moves on; /fleet pools that one bucket again), by a new host (with nothing in the
+ * closed buckets: /fleet pools only the bucket in progress again), or by a host deleted
+ * (/fleet pools the whole window again). The plain rows are a dashboard polling: what was
+ * kept still holds.
  *
  * Part 2, separate processes: single-sample POST throughput against a server holding the
  * same fleet (bench/servers/servertrack-fleet.ts), with and without a client that polls
@@ -44,8 +46,8 @@ interface Target {
   name: string;
   path: string;
   targetMs?: string;
-  /** What happens before each request: nothing, a late sample into a closed bucket, or a new host. */
-  before?: 'late sample' | 'new host';
+  /** What happens before each request: nothing, a late sample into a closed bucket, a new host, or a host deleted. */
+  before?: 'late sample' | 'new host' | 'host deleted';
 }
 
 const TARGETS: Target[] = [
@@ -62,6 +64,7 @@ const TARGETS: Target[] = [
   { name: 'GET /fleet/last_hour', path: '/fleet/last_hour', targetMs: '<= 150' },
   { name: 'GET /fleet/last_hour, after a late sample', path: '/fleet/last_hour', targetMs: '<= 150', before: 'late sample' },
   { name: 'GET /fleet/last_hour, after a new host', path: '/fleet/last_hour', targetMs: '<= 150', before: 'new host' },
+  { name: 'GET /fleet/last_hour, after a host deleted', path: '/fleet/last_hour', targetMs: '<= 150', before: 'host deleted' },
   { name: 'GET /perf (first 1,000 by host)', path: '/perf' },
 ];
 
@@ -85,6 +88,9 @@ async function measureInProcess(): Promise<string[][]> {
             store.record(fleetHost(n), { timeSec: NOW_SEC - 10 * SECONDS_PER_MINUTE, cpuLoad: 50, memLoad: 50 }, NOW_SEC);
           } else if (target.before === 'new host') {
             store.record(`joined-${round}-${n}.example.com`, { timeSec: NOW_SEC, cpuLoad: 50, memLoad: 50 }, NOW_SEC);
+          } else if (target.before === 'host deleted') {
+            // A different host each time, and never the baseline's.
+            store.forget(fleetHost(HOST_COUNT - 1 - round * REQUESTS_PER_ROUND - n), NOW_SEC);
           }
           delay.reset();
           delay.enable();

@@ -6,9 +6,11 @@
  *
  * Kept per query (mode and filters), per bucket: its interval and the store's slotWrites
  * count of its slot when it was pooled. A later query takes a bucket's interval only when
- *   - the hosts passing its filters now are the very hosts the entry pooled, in the same
- *     visit order (compared by series buffer): a host that came, went or turned stale
- *     changes every interval;
+ *   - every host the entry pooled still passes its filters, in the same visit order
+ *     (compared by series buffer): a host that went, or stopped passing, changes every
+ *     interval;
+ *   - no host that passes now and was not pooled holds a sample in the bucket (a new host
+ *     usually holds none but in the bucket in progress; a stale host turned live again may);
  *   - the bucket's slot took no write since (no late sample, no newer bucket in its place).
  * Any other bucket is pooled again, alone: when the window moves on, only the bucket that
  * was in progress; after a late sample, only the bucket it reached.

@@ -13,7 +13,7 @@ import { ClosedFleetCache, KeptInterval } from '../fleet/closed-fleet-cache';
 import { FleetAggregate, MeansPool } from '../fleet/fleet-aggregate';
 import { HostMatcher, matchGlobs, parseMatchParam } from '../fleet/match';
 import { StatusFilter, parseStatusParam, passesStatus } from '../fleet/status';
-import { WindowLayout, pickBuckets, windowLayout } from '../fleet/window-layout';
+import { WindowLayout, liveSlotAt, pickBuckets, windowLayout } from '../fleet/window-layout';
 import { Mode, RESOLUTIONS } from '../store/modes';
 import { SeriesBuffer } from '../store/ring-buffer';
 import { HostNewest, MaybePromise, RingSlots, Store } from '../store/store';
@@ -32,6 +32,8 @@ const KEPT_QUERIES = 8;
 const MAX_BUCKETS = Math.max(...Object.values(RESOLUTIONS).map((r) => r.bucketCount));
 /** Hosts pooled between two looks at the clock. */
 const HOSTS_PER_CHECK = 256;
+/** Joined hosts whose closed buckets are looked at; with more, the whole window is pooled again. */
+const MAX_JOINED_CHECKED = 1_024;
 
 interface FleetDeps {
   store: Store;
@@ -106,25 +108,35 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
     let members: SeriesBuffer[] | undefined = earlier === undefined ? [] : undefined;
     let memberCount = 0;
     let firstSlot = 0;
+    // The earlier members met again, in their order, and the hosts passing that were not among them.
+    let metAgain = 0;
+    const joined: RingSlots[] = [];
     const current = new FleetAggregate(pickBuckets(layout, [last]), lastHostCount, means);
     const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
       if (ring === undefined || !passes(query, host, newest)) return;
       if (members === undefined && earlierMembers[memberCount] !== ring.series) members = earlierMembers.slice(0, memberCount);
       members?.push(ring.series);
+      if (earlierMembers[metAgain] === ring.series) metAgain++;
+      else if (joined.length <= MAX_JOINED_CHECKED) joined.push({ series: ring.series, firstSlot: ring.firstSlot });
       memberCount++;
       firstSlot = ring.firstSlot;
       current.add(ring);
     };
     whenDone(store.visitHosts(query.nowSec, query.mode, visit), next, () => {
       lastHostCount = memberCount;
-      const sameMembers = members === undefined && memberCount === earlierMembers.length;
+      // Every earlier member still passes, in the same order: the hosts that joined since
+      // change a closed interval only where they hold a sample (written before the kept
+      // answer, as by a stale host turned live again; one written after changed the
+      // slot's writes). A host that left changes every interval.
+      const onlyJoined = metAgain === earlierMembers.length && joined.length <= MAX_JOINED_CHECKED;
       const pooled: SeriesBuffer[] = members ?? earlierMembers.slice(0, memberCount);
       // By closed bucket: the kept interval where it still holds; the others are pooled again.
       const held: (WireFleetInterval | undefined)[] = [];
       const repool: number[] = [];
       for (let k = 0; k < last; k++) {
-        const keptInterval = sameMembers ? earlier?.intervals.get(layout.startSec[k]) : undefined;
-        held.push(keptInterval?.writes === writesNow[k] ? keptInterval.interval : undefined);
+        const keptInterval = onlyJoined ? earlier?.intervals.get(layout.startSec[k]) : undefined;
+        const holds = keptInterval?.writes === writesNow[k] && joined.every((ring) => liveSlotAt(ring, layout, k) === -1);
+        held.push(holds ? keptInterval?.interval : undefined);
         if (held[k] === undefined) repool.push(k);
       }
       const aggregate = new FleetAggregate(pickBuckets(layout, repool), memberCount, means);

@@ -10,6 +10,7 @@ import { Express } from 'express';
 import request from '../helpers/api-request';
 import { T0_SEC, testApp } from '../helpers/test-app';
 import { createApp } from '../../src/app';
+import { FleetAggregate } from '../../src/fleet/fleet-aggregate';
 
 const RUNS = 60;
 const PROPERTY_TIMEOUT_MS = 120_000;
@@ -116,6 +117,70 @@ describe('what the fleet routes keep between requests', () => {
       ['web-2', 40],
     ]);
     expect(clock()).toBe(T0_SEC);
+  });
+
+  it('counts a host turned live again with its samples in closed buckets, whose slots took no write since', async () => {
+    const { app } = testApp(T0_SEC);
+    const post = (host: string, cpuload: number, timeSec: number) =>
+      request(app)
+        .post('/perf')
+        .send([{ host, cpuload, memload: 10, time: timeSec }])
+        .expect(201);
+    const live = async (): Promise<unknown> => {
+      const res = await request(app).get('/fleet/last_hour?status=live').expect(200);
+      return res.body.map((i: { time: string; hosts: number; samples: number; cpuload: number }) => [
+        i.time,
+        i.hosts,
+        i.samples,
+        i.cpuload,
+      ]);
+    };
+    // Three and four minutes back: web-1 is stale (after 120 s) until it reports again.
+    await post('web-1', 20, T0_SEC - 180);
+    await post('web-2', 40, T0_SEC - 180);
+    await post('web-2', 10, T0_SEC - 240);
+    await post('web-2', 60, T0_SEC);
+    expect(await live()).toEqual([
+      ['2026-11-27T14:01:00Z', 1, 1, 10],
+      ['2026-11-27T14:02:00Z', 1, 1, 40],
+      ['2026-11-27T14:05:00Z', 1, 1, 60],
+    ]);
+    // web-1 reports now: it joins the live hosts with its sample of 14:02, written before the
+    // answer above (its slot's writes did not change), and nothing at 14:01.
+    await post('web-1', 80, T0_SEC);
+    expect(await live()).toEqual([
+      ['2026-11-27T14:01:00Z', 1, 1, 10],
+      ['2026-11-27T14:02:00Z', 2, 2, 30],
+      ['2026-11-27T14:05:00Z', 2, 2, 70],
+    ]);
+  });
+
+  it('pools only the bucket in progress again when a new host has nothing in the closed ones', async () => {
+    const { app } = testApp(T0_SEC);
+    await request(app)
+      .post('/perf')
+      .send([
+        { host: 'web-1', cpuload: 20, memload: 10, time: T0_SEC - 180 },
+        { host: 'web-2', cpuload: 40, memload: 10, time: T0_SEC - 180 },
+      ])
+      .expect(201);
+    await request(app).get('/fleet/last_hour').expect(200);
+    await request(app)
+      .post('/perf')
+      .send([{ host: 'web-3', cpuload: 60, memload: 10, time: T0_SEC }])
+      .expect(201);
+    const add = jest.spyOn(FleetAggregate.prototype, 'add');
+    try {
+      const res = await request(app).get('/fleet/last_hour').expect(200);
+      // Once per host, for the bucket in progress; the kept 14:02 still holds.
+      expect(add).toHaveBeenCalledTimes(3);
+      expect(res.body.map((i: { time: string; hosts: number; cpuload: number }) => [i.time, i.hosts, i.cpuload])).toEqual([
+        ['2026-11-27T14:02:00Z', 2, 30],
+        ['2026-11-27T14:05:00Z', 1, 60],
+      ]);
+    } finally {
+      add.mockRestore();
+    }
   });
 
   it('forgets a deleted host in both kept answers, whether it was visited last or first', async () => {
