@@ -206,17 +206,23 @@ function formatUs(us: number): string {
   return `${us.toFixed(2)} µs`;
 }
 
-/** The "Redis busy" measurements (bench/lib/busy-redis.ts), by store, one per round, stores rotated by round. */
-async function measureBusyStores(redises: Redises, before: RevisionBuild | undefined): Promise<Map<string, BusyResult[]>> {
-  const stores: BusyStore[] = [{ name: 'this checkout', storeModule: path.join(ROOT_DIR, 'dist', 'store', 'redis', 'redis-store.js') }];
+/**
+ * The "Redis busy" measurements (bench/lib/busy-redis.ts): this checkout's store, then the
+ * before's when there is one, each with one result per round, stores rotated by round.
+ */
+async function measureBusyStores(
+  redises: Redises,
+  before: RevisionBuild | undefined,
+): Promise<{ store: BusyStore; rounds: BusyResult[] }[]> {
+  const stores: BusyStore[] = [{ name: 'this checkout', storeModule: storeModuleOf(path.join(ROOT_DIR, 'dist', 'server.js')) }];
   if (before !== undefined) stores.push({ name: `before (${before.label})`, storeModule: storeModuleOf(before.serverPath) });
-  const results = new Map<string, BusyResult[]>(stores.map((store) => [store.name, []]));
+  const results = stores.map((store) => ({ store, rounds: [] as BusyResult[] }));
   pinProcess(redises.pid(), String(LOAD_CORE));
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const store of rotated(stores, round)) {
+      for (const { store, rounds } of rotated(results, round)) {
         const result = await measureBusyRedis(store, redises.port, `servertrack-busy-${round}-${stores.indexOf(store)}:`);
-        results.get(store.name)?.push(result);
+        rounds.push(result);
         log(
           `round ${round + 1}: redis busy, ${store.name}: ${formatNumber(result.samplesPerSec)}/s, redis ${formatUs(result.commandUs)} commands ${formatUs(result.cpuUs)} CPU per sample`,
         );
@@ -347,12 +353,12 @@ async function main(): Promise<void> {
         });
       }),
     );
-    const busyBefore = busy.get(busy.size > 1 ? [...busy.keys()][1] : '');
+    const busyBefore = busy[1]?.rounds;
     printTable(
       `redis busy: single-sample records straight into the store (no HTTP), ${formatNumber(BUSY_IN_FLIGHT)} in flight, the store on core ${SERVER_CORE} and redis-server alone on core ${LOAD_CORE}, median of ${ROUNDS} rounds`,
       ['store', 'samples/s', 'command time per sample', 'CPU per sample', 'command time vs before'],
-      [...busy].map(([name, rounds]) => [
-        name,
+      busy.map(({ store, rounds }) => [
+        store.name,
         formatNumber(median(rounds.map((r) => r.samplesPerSec))),
         formatUs(median(rounds.map((r) => r.commandUs))),
         formatUs(median(rounds.map((r) => r.cpuUs))),

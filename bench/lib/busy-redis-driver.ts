@@ -11,18 +11,15 @@
  *          samples were recorded (redis-stats.ts)
  */
 import Redis from 'ioredis';
+import type { Store } from '../../src/store/store';
 import { RedisCostMeter } from './redis-stats';
 
 const HOSTS = 1_000;
 const MS_PER_SEC = 1_000;
 
-interface RecordingStore {
-  record(host: string, sample: { timeSec: number; cpuLoad: number; memLoad: number }, nowSec: number): Promise<string>;
-}
-
 async function main(): Promise<void> {
   const [storeModule, port, keyPrefix, warmupSec, durationSec, inFlight] = process.argv.slice(2);
-  const { RedisStore } = (await import(storeModule)) as { RedisStore: new (options: object) => RecordingStore };
+  const { RedisStore } = (await import(storeModule)) as { RedisStore: new (options: object) => Pick<Store, 'record'> };
   const client = new Redis({ host: '127.0.0.1', port: Number(port) });
   const store = new RedisStore({ client, keyPrefix, commandTimeoutMs: 10_000 });
   let next = 0;

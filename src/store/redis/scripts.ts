@@ -25,7 +25,29 @@ const RINGS_LUA = RING_ORDER.map(
 ).join(', ');
 const LONGEST_WINDOW_SEC = LONGEST.bucketSeconds * LONGEST.bucketCount;
 
-/** A head's fields as Lua locals of ring r: start, count, cpu and mem sums, cpu min/max, mem min/max. */
+/*
+ * A slot's fields, in order: start, count, cpu and mem sums, cpu min/max, mem min/max. The
+ * Lua that adds a sample (cpu, mem) to a slot is written once here, for slots held in a
+ * table (the general path) and in locals (the newest sample's path), so both add alike.
+ */
+/** Lua: the sample into a slot that already holds its bucket. */
+function addToBucketLua(slot: readonly string[]): string {
+  const [, n, c, m, cl, ch, ml, mh] = slot;
+  return `${n}, ${c}, ${m} = ${n} + 1, ${c} + cpu, ${m} + mem
+    if cpu < ${cl} then ${cl} = cpu end
+    if cpu > ${ch} then ${ch} = cpu end
+    if mem < ${ml} then ${ml} = mem end
+    if mem > ${mh} then ${mh} = mem end`;
+}
+
+/** Lua: the slot made the bucket starting at `start`, holding the sample alone. */
+function newBucketLua(slot: readonly string[], start: string): string {
+  return `${slot.join(', ')} = ${start}, 1, cpu, mem, cpu, cpu, mem, mem`;
+}
+
+/** A slot held in table s from index o + 1. */
+const SLOT_IN_TABLE = Array.from({ length: SLOT_FIELDS }, (_, i) => `s[o + ${i + 1}]`);
+/** A head's fields as Lua locals of ring r. */
 const headLocals = (r: number): string[] => ['s', 'n', 'c', 'm', 'cl', 'ch', 'ml', 'mh'].map((name) => `${name}${r}`);
 const ALL_HEAD_LOCALS = RING_ORDER.map((_, r) => headLocals(r + 1).join(', ')).join(', ');
 
@@ -35,21 +57,18 @@ const ALL_HEAD_LOCALS = RING_ORDER.map((_, r) => headLocals(r + 1).join(', ')).j
  * host's newest, without a table lookup.
  */
 function newestIntoHeadLua(mode: Mode, r: number): string {
-  const [s, n, c, m, cl, ch, ml, mh] = headLocals(r);
+  const head = headLocals(r);
+  const [s, n] = head;
   const { bucketSeconds: bs, bucketCount: bc } = RESOLUTIONS[mode];
   return `
   local b${r} = floor(t / ${bs}) * ${bs}
   if ${n} ~= 0 and ${s} == b${r} then
-    ${n}, ${c}, ${m} = ${n} + 1, ${c} + cpu, ${m} + mem
-    if cpu < ${cl} then ${cl} = cpu end
-    if cpu > ${ch} then ${ch} = cpu end
-    if mem < ${ml} then ${ml} = mem end
-    if mem > ${mh} then ${mh} = mem end
+    ${addToBucketLua(head)}
   else
     if ${n} ~= 0 then
-      redis.call('SETRANGE', ringsKey, ${RING_OFFSETS[mode]} + (floor(${s} / ${bs}) % ${bc}) * SLOT, pack(SLOT_FORMAT, ${headLocals(r).join(', ')}))
+      redis.call('SETRANGE', ringsKey, ${RING_OFFSETS[mode]} + (floor(${s} / ${bs}) % ${bc}) * SLOT, pack(SLOT_FORMAT, ${head.join(', ')}))
     end
-    ${s}, ${n}, ${c}, ${m}, ${cl}, ${ch}, ${ml}, ${mh} = b${r}, 1, cpu, mem, cpu, cpu, mem, mem
+    ${newBucketLua(head, `b${r}`)}
   end`;
 }
 
@@ -104,20 +123,13 @@ local floor, unpack, pack, fields = math.floor, struct.unpack, struct.pack, unpa
 -- A sample into the slot held at s[o + 1 .. o + 8], for the bucket starting at start, by
 -- Ring.add's rules; true when the slot changed.
 local function add(s, o, start, cpu, mem)
-  local count = s[o + 2]
-  if s[o + 1] == start and count ~= 0 then
-    s[o + 2] = count + 1
-    s[o + 3] = s[o + 3] + cpu
-    s[o + 4] = s[o + 4] + mem
-    if cpu < s[o + 5] then s[o + 5] = cpu end
-    if cpu > s[o + 6] then s[o + 6] = cpu end
-    if mem < s[o + 7] then s[o + 7] = mem end
-    if mem > s[o + 8] then s[o + 8] = mem end
+  if s[o + 1] == start and s[o + 2] ~= 0 then
+    ${addToBucketLua(SLOT_IN_TABLE)}
     return true
   elseif s[o + 1] <= start then
     -- An earlier lap's bucket (or none): overwrite it whole. A newer one (a clock that
     -- went backwards) is left as it is.
-    s[o + 1], s[o + 2], s[o + 3], s[o + 4], s[o + 5], s[o + 6], s[o + 7], s[o + 8] = start, 1, cpu, mem, cpu, cpu, mem, mem
+    ${newBucketLua(SLOT_IN_TABLE, 'start')}
     return true
   end
   return false
