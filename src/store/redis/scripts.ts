@@ -97,9 +97,10 @@ export const RECORD_REPLY = {
  * SETRANGE); a sample for an older bucket reads and writes its ring slot (a GETRANGE and a
  * SETRANGE per ring, each slot once per call). The sums are still added one sample at a
  * time in the order given: doubles do not add associatively, so summing in Node first
- * would drift from the in-memory store's bits. The common case of a single POST, one
- * sample that is its host's newest, takes a path written out ring by ring (recordNewest):
- * the same steps, without the tables and loops that cost more than its two commands.
+ * would drift from the in-memory store's bits. The common case, a host's samples in time
+ * order from its newest on (a single POST's one sample, a bulk request's samples of a
+ * host), takes a path written out ring by ring (recordNewest): the same steps, without the
+ * tables and loops that cost more than its two commands.
  *   KEYS     the front key and the rings key of each host, in pairs
  *   ARGV[1]  '1': write a host only if it is live (its newest sample is inside last_day), else write in any case
  *   ARGV[1 + i]  for the i-th pair: nowSec, then timeSec cpuLoad memLoad per sample, little-endian doubles
@@ -160,17 +161,30 @@ local function written(frontKey, ringsKey, now, lastT, newestT)
   return ${RECORD_REPLY.written}
 end
 
--- Nearly every single POST: one sample, the host's newest, inside every window, for a live
--- host whose rings are all there. The same steps as record() takes for it, written out
--- ring by ring with the front in locals (no tables, no loops). Answers nil, having written
+-- Nearly every write: a host's samples each no older than the one before (a single POST's
+-- one sample, a bulk request's samples of a host in time order), the first no older than
+-- the host's newest, inside every window, for a live host whose rings are all there. The
+-- same steps as record() takes for them, sample after sample, written out ring by ring
+-- with the front in locals (no tables, no loops over rings). Answers nil, having written
 -- nothing, for any other case.
 local function recordNewest(frontKey, ringsKey, front, now, samples)
-  if #samples ~= 32 or not front or #front ~= FRONT_BYTES then return nil end
+  if #samples < 32 or not front or #front ~= FRONT_BYTES then return nil end
   local lastT, _, _, length, ${ALL_HEAD_LOCALS} = unpack(FRONT_FORMAT, front)
-  local t, cpu, mem = unpack('<ddd', samples, 9)
+  local t = unpack('<d', samples, 9)
   local windows = windowsAt(now)
   if length ~= RINGS_BYTES or t < lastT or lastT < windows[1] or ${RING_ORDER.map((_, r) => `t < windows[${r + 1}]`).join(' or ')} then return nil end
+  -- In time order, checked before anything is written: then each sample is the newest in turn.
+  local previous = t
+  for at = 33, #samples, 24 do
+    local later = unpack('<d', samples, at)
+    if later < previous then return nil end
+    previous = later
+  end
+  local cpu, mem
+  for at = 9, #samples, 24 do
+    t, cpu, mem = unpack('<ddd', samples, at)
 ${RING_ORDER.map((mode, r) => newestIntoHeadLua(mode, r + 1)).join('')}
+  end
   redis.call('SETRANGE', frontKey, 0, pack(FRONT_FORMAT, t, cpu, mem, length, ${ALL_HEAD_LOCALS}))
   return written(frontKey, ringsKey, now, lastT, t)
 end

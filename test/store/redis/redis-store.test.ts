@@ -14,6 +14,7 @@ import { RedisClient } from '../../../src/store/redis/connection';
 import { frontKey, hostsKey, ringsKey } from '../../../src/store/redis/keys';
 import { HostSample, Sample } from '../../../src/store/store';
 import { fakeClock } from '../../helpers/fake-clock';
+import { SECONDS_PER_HOUR } from '../../../src/store/time';
 import { TEST_COMMAND_TIMEOUT_MS, connectTestRedis, uniquePrefix } from '../../helpers/test-store';
 
 jest.setTimeout(120_000);
@@ -247,6 +248,38 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
       expect(await redis.hosts(BASE_SEC)).toEqual(memory.hosts(BASE_SEC));
       for (const host of ['busy', 'web-1', 'web-2', 'web-3'])
         for (const mode of MODES) expect(await redis.report(host, mode, BASE_SEC)).toEqual(memory.report(host, mode, BASE_SEC));
+    });
+  });
+
+  describe('when one bulk request brings the samples of each host in time order', () => {
+    it('answers as the in-memory store, to the bit, as the samples move every head across buckets', async () => {
+      const { memory, redis } = stores();
+      // 20 s into an hour: the last minute holds the end of the hour before, so samples inside
+      // every window move the heads of seconds, of minutes and of the hour.
+      const nowSec = Math.ceil(BASE_SEC / SECONDS_PER_HOUR) * SECONDS_PER_HOUR + 20;
+      // Each host's newest sample inside every window, so its rings are all there.
+      const seed: HostSample[] = ['a', 'b', 'c'].map((host) => ({
+        host,
+        sample: { timeSec: host === 'c' ? nowSec - 58 : nowSec - 59, cpuLoad: 3.3, memLoad: 4.4 },
+      }));
+      expect(await redis.recordBatch(seed, nowSec)).toBe(memory.recordBatch(seed, nowSec));
+      // a: 40 samples 0 to 2.5 s apart over the last minute, some in the same second; b: the
+      // same but one older than the one before it; c: the first older than its newest.
+      // Only a's take the written-out path, as a whole.
+      const entries: HostSample[] = [];
+      let timeSec = nowSec - 59;
+      for (let i = 0; i < 40; i++) {
+        timeSec += [0, 0.7, 1.3, 2.5][i % 4];
+        const sample = { timeSec, cpuLoad: (i * 1.37) % 100, memLoad: (i * 7.9) % 100 };
+        entries.push({ host: 'a', sample });
+        entries.push({ host: 'b', sample: i === 20 ? { ...sample, timeSec: timeSec - 1.8 } : sample });
+        entries.push({ host: 'c', sample: i === 0 ? { ...sample, timeSec: nowSec - 58.5 } : sample });
+      }
+      expect(await redis.recordBatch(entries, nowSec)).toBe(memory.recordBatch(entries, nowSec));
+      expect(await redis.hosts(nowSec)).toEqual(memory.hosts(nowSec));
+      for (const host of ['a', 'b', 'c']) {
+        for (const mode of MODES) expect(await redis.report(host, mode, nowSec)).toEqual(memory.report(host, mode, nowSec));
+      }
     });
   });
 
