@@ -9,8 +9,10 @@
  *
  * The window queries also run after what makes the routes read more than the bucket in
  * progress (docs/performance.md, Fleet questions): each request preceded by a late sample
- * into a closed bucket (a ranking then reads every host's whole window again, as after the
- * window moves on; /fleet pools that one bucket again), by a new host (with nothing in the
+ * into a closed bucket (a ranking sums that host's window again; /fleet pools that one
+ * bucket again), by the window moving (the clock a minute away from the last request's,
+ * stepping back and forth, as once a minute on a real clock: a ranking sums every host's
+ * window again; /fleet pools the bucket that closed), by a new host (with nothing in the
  * closed buckets: /fleet pools only the bucket in progress again), or by a host deleted
  * (/fleet pools the whole window again). The plain rows are a dashboard polling: what was
  * kept still holds.
@@ -49,8 +51,8 @@ interface Target {
   name: string;
   path: string;
   targetMs?: string;
-  /** What happens before each request: nothing, a late sample into a closed bucket, a new host, or a host deleted. */
-  before?: 'late sample' | 'new host' | 'host deleted';
+  /** What happens before each request: nothing, a late sample into a closed bucket, the window moving, a new host, or a host deleted. */
+  before?: 'late sample' | 'window moved' | 'new host' | 'host deleted';
 }
 
 const TARGETS: Target[] = [
@@ -64,8 +66,14 @@ const TARGETS: Target[] = [
     targetMs: '<= 100',
     before: 'late sample',
   },
+  {
+    name: 'GET /perf?window=last_hour&sort=-cpuload&limit=20, after the window moved',
+    path: '/perf?window=last_hour&sort=-cpuload&limit=20',
+    before: 'window moved',
+  },
   { name: 'GET /fleet/last_hour', path: '/fleet/last_hour', targetMs: '<= 150' },
   { name: 'GET /fleet/last_hour, after a late sample', path: '/fleet/last_hour', targetMs: '<= 150', before: 'late sample' },
+  { name: 'GET /fleet/last_hour, after the window moved', path: '/fleet/last_hour', before: 'window moved' },
   { name: 'GET /fleet/last_hour, after a new host', path: '/fleet/last_hour', targetMs: '<= 150', before: 'new host' },
   { name: 'GET /fleet/last_hour, after a host deleted', path: '/fleet/last_hour', targetMs: '<= 150', before: 'host deleted' },
   { name: 'GET /perf (first 1,000 by host)', path: '/perf' },
@@ -77,7 +85,9 @@ async function measureInProcess(): Promise<string[][]> {
   // Room for the hosts that join before the 'new host' requests.
   const store = new HostStore({ maxHosts: 2 * HOST_COUNT });
   fillFleet(store, HOST_COUNT, NOW_SEC);
-  const server = createHttpServer(createApp({ store, clock: () => NOW_SEC, metrics: false })).listen(0, '127.0.0.1');
+  // NOW_SEC, but for the 'window moved' requests, each a minute away from the one before (an even number: back at NOW_SEC after them).
+  let nowSec = NOW_SEC;
+  const server = createHttpServer(createApp({ store, clock: () => nowSec, metrics: false })).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const wallMs = new Map<Target, number[]>(TARGETS.map((t) => [t, []]));
@@ -89,6 +99,8 @@ async function measureInProcess(): Promise<string[][]> {
         for (let n = 0; n < REQUESTS_PER_ROUND; n++) {
           if (target.before === 'late sample') {
             store.record(fleetHost(n), { timeSec: NOW_SEC - 10 * SECONDS_PER_MINUTE, cpuLoad: 50, memLoad: 50 }, NOW_SEC);
+          } else if (target.before === 'window moved') {
+            nowSec = nowSec === NOW_SEC ? NOW_SEC - SECONDS_PER_MINUTE : NOW_SEC;
           } else if (target.before === 'new host') {
             store.record(`joined-${round}-${n}.example.com`, { timeSec: NOW_SEC, cpuLoad: 50, memLoad: 50 }, NOW_SEC);
           } else if (target.before === 'host deleted') {

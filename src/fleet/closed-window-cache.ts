@@ -9,62 +9,65 @@
  * them gives the same doubles (window-totals.ts). Only the sums and the count are kept: the
  * min and max are needed for a page of hosts, whose totals are read whole.
  *
- * Kept while the window's start holds and no closed bucket's slot took a write (the store's
- * slotWrites, store.ts): a late sample into any of them, or the window moving on, sums
- * every host afresh at its next reading. Hosts are looked up by their place in the visit,
- * which a store keeps while no host comes or goes, and checked by their series buffer: a
- * host met at another place, or new, is summed afresh and kept there, so hosts coming and
- * going cost a recount, never a wrong answer. A store without slotWrites (Redis hands out
- * copies) has nothing kept: every reading sums the closed buckets anew.
+ * Kept while the window's start and the store's bucketEpoch hold (store.ts): every write
+ * since went to the bucket in progress or counted in its host's lateWrites. So a late
+ * sample has only its own host summed afresh (a dashboard keeps polling at the same cost
+ * while agents send samples a few seconds old); the window moving on, or the clock going
+ * back, sums every host afresh at the next reading. Hosts are looked up by their place in
+ * the visit, which a store keeps while no host comes or goes, and checked by their series
+ * buffer and lateWrites: a host met at another place, new, or written late is summed
+ * afresh and kept there, so any of these costs a recount, never a wrong answer. A store
+ * without bucketEpoch (Redis hands out copies) has nothing kept: every reading sums the
+ * closed buckets anew.
  */
 import { CPU_SUM, MEM_SUM, SeriesBuffer, metaIndex, statsIndex } from '../store/ring-buffer';
-import { RingSlots } from '../store/store';
+import { VisitedRing } from '../store/store';
 import { WindowLayout, liveSlotAt } from './window-layout';
 import { SUMS_CELLS, SUM_CPU, SUM_MEM, SUM_SAMPLES, addSums } from './window-totals';
 
 /** One query's reading of every host's window through the cache. */
 export interface WindowReading {
   /** The window's mean of one load, as windowTotals would give it; `position`: the host's place in this query's visit, from 0. */
-  mean(position: number, ring: RingSlots, load: 'cpu' | 'mem'): number | null;
+  mean(position: number, ring: VisitedRing, load: 'cpu' | 'mem'): number | null;
 }
 
 export class ClosedWindowCache {
   private windowStartSec = Number.NaN;
-  /** slotWrites of each closed bucket's slot when what is kept was begun, by bucket. */
-  private closedWrites = new Float64Array(0);
+  /** The store's bucketEpoch when what is kept was begun. */
+  private epoch = Number.NaN;
   /** Bumped whenever what is kept is dropped: a reading begun before reads past the cache. */
   private generation = 0;
-  /** By place in the visit: whose closed sums `cells` keeps there. */
+  /** By place in the visit: whose closed sums `cells` keeps there, and its lateWrites then. */
   private readonly series: (SeriesBuffer | undefined)[] = [];
+  private readonly lateWrites: number[] = [];
   private cells = new Float64Array(0);
 
-  /** Begins a query's reading of the window `layout` lays out; `slotWrites` undefined when the store counts none. */
-  reading(layout: WindowLayout, slotWrites: Float64Array | undefined): WindowReading {
-    if (slotWrites === undefined) return new CachedReading(this, layout, -1);
-    if (layout.startSec[0] !== this.windowStartSec || this.closedChanged(layout, slotWrites)) {
+  /** Begins a query's reading of the window `layout` lays out; `epoch` (the store's bucketEpoch) undefined when the store counts none. */
+  reading(layout: WindowLayout, epoch: number | undefined): WindowReading {
+    if (epoch === undefined) return new CachedReading(this, layout, -1);
+    if (layout.startSec[0] !== this.windowStartSec || epoch !== this.epoch) {
       this.windowStartSec = layout.startSec[0];
-      this.closedWrites = new Float64Array(layout.bucketCount - 1);
-      for (let k = 0; k < this.closedWrites.length; k++) this.closedWrites[k] = slotWrites[layout.slot[k]];
+      this.epoch = epoch;
       this.generation++;
       this.series.length = 0;
+      this.lateWrites.length = 0;
     }
     return new CachedReading(this, layout, this.generation);
   }
 
-  private closedChanged(layout: WindowLayout, slotWrites: Float64Array): boolean {
-    for (let k = 0; k < this.closedWrites.length; k++) if (slotWrites[layout.slot[k]] !== this.closedWrites[k]) return true;
-    return false;
-  }
-
   /** Index in `cells` of the closed sums of the host at `position`, summing them first if they are not kept. */
-  closedAt(position: number, ring: RingSlots, layout: WindowLayout): number {
+  closedAt(position: number, ring: VisitedRing, layout: WindowLayout): number {
     const at = position * SUMS_CELLS;
-    if (this.series[position] === ring.series) return at;
+    if (this.series[position] === ring.series && this.lateWrites[position] === ring.lateWrites) return at;
     if (at + SUMS_CELLS > this.cells.length) this.grow(at + SUMS_CELLS);
-    while (this.series.length < position) this.series.push(undefined);
+    while (this.series.length < position) {
+      this.series.push(undefined);
+      this.lateWrites.push(0);
+    }
     this.cells.fill(0, at, at + SUMS_CELLS);
     addSums(ring, layout, 0, layout.bucketCount - 1, this.cells, at);
     this.series[position] = ring.series;
+    this.lateWrites[position] = ring.lateWrites;
     return at;
   }
 
@@ -96,7 +99,7 @@ class CachedReading implements WindowReading {
     this.lastK = layout.bucketCount - 1;
   }
 
-  mean(position: number, ring: RingSlots, load: 'cpu' | 'mem'): number | null {
+  mean(position: number, ring: VisitedRing, load: 'cpu' | 'mem'): number | null {
     let cells: Float64Array = this.scratch;
     let at = 0;
     if (this.generation !== -1 && this.cache.isCurrent(this.generation)) {

@@ -13,7 +13,7 @@ import { ClosedWindowCache, WindowReading } from '../fleet/closed-window-cache';
 import { WindowTotals, windowTotals } from '../fleet/window-totals';
 import { windowLayout } from '../fleet/window-layout';
 import { MODES, Mode } from '../store/modes';
-import { HostNewest, RingSlots, Store } from '../store/store';
+import { HostNewest, Store, VisitedRing } from '../store/store';
 import { Clock } from '../store/time';
 import { toWireHost } from './fleet-wire';
 import { whenDone } from './handler-kit';
@@ -43,7 +43,7 @@ interface ListingDeps {
 function sortKey(
   order: SortOrder,
   newest: HostNewest,
-  ring: RingSlots | undefined,
+  ring: VisitedRing | undefined,
   reading: WindowReading | undefined,
   position: number,
 ): number | null {
@@ -85,12 +85,12 @@ export function listHosts({ store, clock, staleAfterSec }: ListingDeps): Request
 
     const layout = mode === undefined ? undefined : windowLayout(mode, nowSec);
     const reading =
-      mode === undefined || layout === undefined ? undefined : closedWindows.get(mode)?.reading(layout, store.slotWrites?.(mode));
+      mode === undefined || layout === undefined ? undefined : closedWindows.get(mode)?.reading(layout, store.bucketEpoch?.(mode, nowSec));
     const selector = new PageSelector<Listed>(order, limit, after);
     const probe: Ranked = { host: '', key: null };
     let total = 0;
     let position = -1;
-    const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
+    const visit = (host: string, newest: HostNewest, ring: VisitedRing | undefined): void => {
       position++;
       if (!matches(host) || !passesStatus(status, newest.lastSeenSec, nowSec, staleAfterSec)) return;
       total++;

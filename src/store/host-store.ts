@@ -17,6 +17,7 @@
  */
 import { runInTurns } from './in-turns';
 import { MODES, Mode, RESOLUTIONS, windowStart } from './modes';
+import { bucketStart } from './time';
 import { Ring, SeriesBuffer, allocateSeries } from './ring-buffer';
 import {
   HostSample,
@@ -42,6 +43,12 @@ function layRings(): { rings: Ring[]; byMode: Record<Mode, Ring>; slotCount: num
 }
 
 const LAYOUT = layRings();
+// A host keeps its lateWrites in one field per ring (HostEntry).
+if (LAYOUT.rings.length !== 3) throw new Error('HostEntry keeps lateWrites for three rings');
+/** Each mode's place in LAYOUT.rings (and in a host's lateWrites). */
+const RING_INDEX = Object.fromEntries(MODES.map((mode, r) => [mode, r])) as Record<Mode, number>;
+/** The narrowest bucket: while the clock stays inside one of these, no ring's bucket in progress moves. */
+const FINEST_BUCKET_SEC = Math.min(...LAYOUT.rings.map((ring) => ring.resolution.bucketSeconds));
 
 /** The rings of every host, in slot order; a snapshot records slots by their index here. */
 export const RINGS: readonly Ring[] = LAYOUT.rings;
@@ -60,6 +67,23 @@ class HostEntry implements HostState {
   lastSeenSec = Number.NEGATIVE_INFINITY;
   lastCpuLoad = 0;
   lastMemLoad = 0;
+  /**
+   * Per ring, in LAYOUT.rings order, writes outside the bucket in progress
+   * (VisitedRing.lateWrites). Fields, not an array: a record touches no other object.
+   */
+  lateWrites0 = 0;
+  lateWrites1 = 0;
+  lateWrites2 = 0;
+
+  countLateWrite(r: number): void {
+    if (r === 0) this.lateWrites0++;
+    else if (r === 1) this.lateWrites1++;
+    else this.lateWrites2++;
+  }
+
+  lateWrites(r: number): number {
+    return r === 0 ? this.lateWrites0 : r === 1 ? this.lateWrites1 : this.lateWrites2;
+  }
 }
 
 export const DEFAULT_MAX_HOSTS = 100_000;
@@ -81,6 +105,12 @@ export class HostStore implements Store {
   private sweptWindowStartSec = Number.NaN;
   /** Writes per slot index, every host together (slotWrites in store.ts). Doubles: they never wrap. */
   private readonly writesPerSlot = new Float64Array(SLOT_COUNT);
+  /** Per ring, the bucket in progress at the latest call's clock, and how often it moved (bucketEpoch in store.ts). */
+  private readonly inProgressSec = new Float64Array(LAYOUT.rings.length).fill(Number.NaN);
+  private readonly epochs = new Float64Array(LAYOUT.rings.length);
+  /** The narrowest bucket in progress, [from, to): a clock inside it moves none. */
+  private clockFromSec = Number.POSITIVE_INFINITY;
+  private clockToSec = Number.NEGATIVE_INFINITY;
 
   constructor(options: HostStoreOptions = {}) {
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
@@ -152,18 +182,47 @@ export class HostStore implements Store {
   private write(entry: HostEntry, sample: Sample, nowSec: number): void {
     const { timeSec, cpuLoad, memLoad } = sample;
     const rings = LAYOUT.rings;
+    this.followClock(nowSec);
+    // Inside the narrowest bucket in progress, a sample is inside every ring's (they nest): nearly every sample.
+    const maybeLate = timeSec < this.clockFromSec || timeSec >= this.clockToSec;
     for (let r = 0; r < rings.length; r++) {
       const ring = rings[r];
       // A late sample only lands where its bucket is still inside the window.
       if (timeSec < windowStart(ring.resolution, nowSec)) continue;
       const slot = ring.add(entry.series, timeSec, cpuLoad, memLoad);
-      if (slot !== -1) this.writesPerSlot[slot]++;
+      if (slot === -1) continue;
+      this.writesPerSlot[slot]++;
+      if (maybeLate && this.outsideInProgress(r, timeSec)) entry.countLateWrite(r);
     }
     if (timeSec >= entry.lastSeenSec) {
       entry.lastSeenSec = timeSec;
       entry.lastCpuLoad = cpuLoad;
       entry.lastMemLoad = memLoad;
     }
+  }
+
+  bucketEpoch(mode: Mode, nowSec: number): number {
+    this.followClock(nowSec);
+    return this.epochs[RING_INDEX[mode]];
+  }
+
+  private outsideInProgress(r: number, timeSec: number): boolean {
+    const inProgressSec = this.inProgressSec[r];
+    return timeSec < inProgressSec || timeSec >= inProgressSec + LAYOUT.rings[r].resolution.bucketSeconds;
+  }
+
+  /** Moves each ring's bucket in progress to the one holding `nowSec`, counting a move in its epoch. */
+  private followClock(nowSec: number): void {
+    if (nowSec >= this.clockFromSec && nowSec < this.clockToSec) return;
+    const rings = LAYOUT.rings;
+    for (let r = 0; r < rings.length; r++) {
+      const startSec = bucketStart(nowSec, rings[r].resolution.bucketSeconds);
+      if (startSec === this.inProgressSec[r]) continue;
+      this.inProgressSec[r] = startSec;
+      this.epochs[r]++;
+    }
+    this.clockFromSec = bucketStart(nowSec, FINEST_BUCKET_SEC);
+    this.clockToSec = this.clockFromSec + FINEST_BUCKET_SEC;
   }
 
   slotWrites(mode: Mode): Float64Array {
@@ -197,8 +256,14 @@ export class HostStore implements Store {
    */
   visitHosts(nowSec: number, mode: Mode | undefined, visit: HostVisitor): MaybePromise<void> {
     const ring = mode === undefined ? undefined : LAYOUT.byMode[mode];
+    const r = mode === undefined ? 0 : RING_INDEX[mode];
+    this.followClock(nowSec);
     // One object for every host: the visitor may not keep it (store.ts).
-    const slots: { series: SeriesBuffer; firstSlot: number } | undefined = ring && { series: NO_SERIES, firstSlot: ring.firstSlot };
+    const slots: { series: SeriesBuffer; firstSlot: number; lateWrites: number } | undefined = ring && {
+      series: NO_SERIES,
+      firstSlot: ring.firstSlot,
+      lateWrites: 0,
+    };
     const iterator = this.entries.entries();
     return runInTurns((turnEndsMs) => {
       for (let n = 1; ; n++) {
@@ -207,7 +272,10 @@ export class HostStore implements Store {
         if (next.done === true) return true;
         const [host, entry] = next.value;
         if (this.expireIfStale(host, entry, nowSec)) continue;
-        if (slots !== undefined) slots.series = entry.series;
+        if (slots !== undefined) {
+          slots.series = entry.series;
+          slots.lateWrites = entry.lateWrites(r);
+        }
         visit(host, entry, slots);
       }
     });

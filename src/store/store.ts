@@ -71,12 +71,21 @@ export interface RingSlots {
   readonly firstSlot: number;
 }
 
+/** A ring as a visit hands it. */
+export interface VisitedRing extends RingSlots {
+  /**
+   * How many writes this host's ring has taken outside the bucket in progress (late samples,
+   * and samples ahead of the clock), counted by a store that has bucketEpoch (0 elsewhere).
+   */
+  readonly lateWrites: number;
+}
+
 /**
  * Called once per live host by visitHosts, in no particular order. `ring` is the ring of the
  * mode asked for (undefined when none was). Neither argument may be kept after the call: a
  * store may reuse them for the next host.
  */
-export type HostVisitor = (host: string, newest: HostNewest, ring: RingSlots | undefined) => void;
+export type HostVisitor = (host: string, newest: HostNewest, ring: VisitedRing | undefined) => void;
 
 /**
  * The oldest newest-sample time a live host may have at `nowSec`: the start of the last_day
@@ -140,6 +149,14 @@ export interface Store {
    * buffer for every host.
    */
   slotWrites?(mode: Mode): Float64Array;
+  /**
+   * A count bumped whenever a call of the store (a record or a visit, this one included,
+   * at `nowSec`) finds the bucket in progress of `mode` moved. While it holds, every write
+   * since went to that bucket or counted in its host's VisitedRing.lateWrites: a host's other
+   * slots changed only if its lateWrites did, so its closed buckets' sums can be kept
+   * (fleet/closed-window-cache.ts). Same store kinds as slotWrites.
+   */
+  bucketEpoch?(mode: Mode, nowSec: number): number;
   /** Drops a host and its data; false when the host was unknown. */
   forget(host: string, nowSec: number): MaybePromise<boolean>;
   /** How many hosts `hosts()` would list, without building the list; optional (metrics fall back to hosts()). */

@@ -11,6 +11,7 @@ import request from '../helpers/api-request';
 import { T0_SEC, testApp } from '../helpers/test-app';
 import { createApp } from '../../src/app';
 import { FleetAggregate } from '../../src/fleet/fleet-aggregate';
+import * as windowTotals from '../../src/fleet/window-totals';
 
 const RUNS = 60;
 const PROPERTY_TIMEOUT_MS = 120_000;
@@ -117,6 +118,64 @@ describe('what the fleet routes keep between requests', () => {
       ['web-2', 40],
     ]);
     expect(clock()).toBe(T0_SEC);
+  });
+
+  it('sums again only the host a late sample reached when ranking by a window', async () => {
+    const { app } = testApp(T0_SEC);
+    const post = (host: string, cpuload: number, timeSec: number) =>
+      request(app)
+        .post('/perf')
+        .send([{ host, cpuload, memload: 10, time: timeSec }])
+        .expect(201);
+    for (const [i, host] of ['web-1', 'web-2', 'web-3'].entries()) await post(host, 10 * (i + 1), T0_SEC - 120);
+    const rank = async () =>
+      (await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200)).body.map(
+        (h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload],
+      );
+    expect(await rank()).toEqual([
+      ['web-3', 30],
+      ['web-2', 20],
+      ['web-1', 10],
+    ]);
+    const summed = jest.spyOn(windowTotals, 'addSums');
+    try {
+      await post('web-1', 70, T0_SEC - 120);
+      expect(await rank()).toEqual([
+        ['web-1', 40],
+        ['web-3', 30],
+        ['web-2', 20],
+      ]);
+      expect(summed).toHaveBeenCalledTimes(1);
+    } finally {
+      summed.mockRestore();
+    }
+  });
+
+  it('keeps no window sums stale when the clock leaves the bucket in progress and comes back, a sample written meanwhile', async () => {
+    const { app, clock } = testApp(T0_SEC);
+    const rank = async () =>
+      (await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200)).body.map(
+        (h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload],
+      );
+    await request(app)
+      .post('/perf')
+      .send([
+        { host: 'web-1', cpuload: 20, memload: 10, time: T0_SEC - 120 },
+        { host: 'web-2', cpuload: 40, memload: 10, time: T0_SEC },
+      ])
+      .expect(201);
+    expect(await rank()).toEqual([
+      ['web-2', 40],
+      ['web-1', 20],
+    ]);
+    // Two minutes back, web-1's sample is in the bucket in progress (not late); back at T0 it is closed.
+    clock.advance(-120);
+    await request(app).post('/perf/web-1').type('form').send('cpuload=80&memload=10').expect(201);
+    clock.advance(120);
+    expect(await rank()).toEqual([
+      ['web-1', 50],
+      ['web-2', 40],
+    ]);
   });
 
   it('counts a host turned live again with its samples in closed buckets, whose slots took no write since', async () => {

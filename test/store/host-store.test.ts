@@ -487,3 +487,39 @@ describe('HostStore', () => {
     });
   });
 });
+
+describe('HostStore writes outside the bucket in progress', () => {
+  /** Each host's lateWrites for `mode`, as a visit hands them. */
+  function lateWrites(store: HostStore, mode: Mode, nowSec: number): Record<string, number> {
+    const seen: Record<string, number> = {};
+    void store.visitHosts(nowSec, mode, (host, _newest, ring) => {
+      seen[host] = ring?.lateWrites ?? -1;
+    });
+    return seen;
+  }
+
+  it('counts, per host and ring, the samples that land outside its bucket in progress', () => {
+    const store = new HostStore();
+    store.record('web-1', { timeSec: NOW_SEC, cpuLoad: 1, memLoad: 1 }, NOW_SEC);
+    // 5 s back: late for last_minute only; 2 min back: late for last_hour (outside last_minute's window, not written there).
+    store.record('web-1', { timeSec: NOW_SEC - 5, cpuLoad: 1, memLoad: 1 }, NOW_SEC);
+    store.record('web-2', { timeSec: NOW_SEC - 2 * SECONDS_PER_MINUTE, cpuLoad: 1, memLoad: 1 }, NOW_SEC);
+    // Ahead of the clock by 2 s: outside last_minute's bucket in progress too.
+    store.record('web-2', { timeSec: NOW_SEC + 2, cpuLoad: 1, memLoad: 1 }, NOW_SEC);
+    expect(lateWrites(store, 'last_minute', NOW_SEC)).toEqual({ 'web-1': 1, 'web-2': 1 });
+    expect(lateWrites(store, 'last_hour', NOW_SEC)).toEqual({ 'web-1': 0, 'web-2': 1 });
+    expect(lateWrites(store, 'last_day', NOW_SEC)).toEqual({ 'web-1': 0, 'web-2': 0 });
+  });
+
+  it('moves bucketEpoch when a record or a visit finds the bucket in progress moved, and only then', () => {
+    const store = new HostStore();
+    const first = store.bucketEpoch('last_hour', NOW_SEC);
+    store.record('web-1', { timeSec: NOW_SEC, cpuLoad: 1, memLoad: 1 }, NOW_SEC + 29);
+    expect(store.bucketEpoch('last_hour', NOW_SEC + 29)).toBe(first);
+    expect(store.bucketEpoch('last_minute', NOW_SEC + 29)).not.toBe(store.bucketEpoch('last_minute', NOW_SEC));
+    // The next minute, by a record; then back, by a visit: two moves.
+    store.record('web-1', { timeSec: NOW_SEC + 30, cpuLoad: 1, memLoad: 1 }, NOW_SEC + 30);
+    void store.visitHosts(NOW_SEC, 'last_hour', () => undefined);
+    expect(store.bucketEpoch('last_hour', NOW_SEC)).toBe(first + 2);
+  });
+});

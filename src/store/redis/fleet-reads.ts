@@ -59,7 +59,7 @@ export async function visitHosts(context: FleetReadContext, nowSec: number, mode
     ]),
   );
   const bucketCount = mode === undefined ? 0 : RESOLUTIONS[mode].bucketCount;
-  const slots = mode === undefined ? undefined : { series: allocateSeries(bucketCount), firstSlot: 0 };
+  const slots = mode === undefined ? undefined : { series: allocateSeries(bucketCount), firstSlot: 0, lateWrites: 0 };
   const newest = { lastSeenSec: 0, lastCpuLoad: 0, lastMemLoad: 0 };
   for (let from = 0; from < names.length; from += FLEET_CHUNK) {
     const chunk = names.slice(from, from + FLEET_CHUNK);
