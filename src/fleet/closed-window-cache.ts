@@ -27,8 +27,11 @@ import { SUMS_CELLS, SUM_CPU, SUM_MEM, SUM_SAMPLES, addSums } from './window-tot
 
 /** One query's reading of every host's window through the cache. */
 export interface WindowReading {
-  /** The window's mean of one load, as windowTotals would give it; `position`: the host's place in this query's visit, from 0. */
-  mean(position: number, ring: VisitedRing, load: 'cpu' | 'mem'): number | null;
+  /**
+   * The window's mean of one load, as windowTotals would give it; `position`: the host's
+   * place in this query's visit, from 0; `newestSec`: its newest sample's time.
+   */
+  mean(position: number, ring: VisitedRing, newestSec: number, load: 'cpu' | 'mem'): number | null;
 }
 
 export class ClosedWindowCache {
@@ -99,7 +102,7 @@ class CachedReading implements WindowReading {
     this.lastK = layout.bucketCount - 1;
   }
 
-  mean(position: number, ring: VisitedRing, load: 'cpu' | 'mem'): number | null {
+  mean(position: number, ring: VisitedRing, newestSec: number, load: 'cpu' | 'mem'): number | null {
     let cells: Float64Array = this.scratch;
     let at = 0;
     if (this.generation !== -1 && this.cache.isCurrent(this.generation)) {
@@ -111,7 +114,8 @@ class CachedReading implements WindowReading {
     }
     let samples = cells[at + SUM_SAMPLES];
     let sum = cells[at + (load === 'cpu' ? SUM_CPU : SUM_MEM)];
-    const slot = liveSlotAt(ring, this.layout, this.lastK);
+    // A host whose newest sample is older than the bucket in progress has nothing there: its ring is not read.
+    const slot = newestSec >= this.layout.startSec[this.lastK] ? liveSlotAt(ring, this.layout, this.lastK) : -1;
     if (slot !== -1) {
       samples += ring.series.meta[metaIndex(slot) + 1];
       sum += ring.series.stats[statsIndex(slot) + (load === 'cpu' ? CPU_SUM : MEM_SUM)];

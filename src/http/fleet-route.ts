@@ -112,6 +112,7 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
     let metAgain = 0;
     const joined: RingSlots[] = [];
     const current = new FleetAggregate(pickBuckets(layout, [last]), lastHostCount, means);
+    const currentStartSec = layout.startSec[last];
     const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
       if (ring === undefined || !passes(query, host, newest)) return;
       if (members === undefined && earlierMembers[memberCount] !== ring.series) members = earlierMembers.slice(0, memberCount);
@@ -120,7 +121,9 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
       else if (joined.length <= MAX_JOINED_CHECKED) joined.push({ series: ring.series, firstSlot: ring.firstSlot });
       memberCount++;
       firstSlot = ring.firstSlot;
-      current.add(ring);
+      // A host whose newest sample is older than the bucket in progress has nothing there:
+      // its ring is not read (stale hosts, and hosts reporting less often than a bucket).
+      if (newest.lastSeenSec >= currentStartSec) current.add(ring);
     };
     whenDone(store.visitHosts(query.nowSec, query.mode, visit), next, () => {
       lastHostCount = memberCount;

@@ -53,9 +53,9 @@ function sortKey(
     case 'lastSeen':
       return newest.lastSeenSec;
     case 'cpuLoad':
-      return ring === undefined || reading === undefined ? newest.lastCpuLoad : reading.mean(position, ring, 'cpu');
+      return ring === undefined || reading === undefined ? newest.lastCpuLoad : reading.mean(position, ring, newest.lastSeenSec, 'cpu');
     case 'memLoad':
-      return ring === undefined || reading === undefined ? newest.lastMemLoad : reading.mean(position, ring, 'mem');
+      return ring === undefined || reading === undefined ? newest.lastMemLoad : reading.mean(position, ring, newest.lastSeenSec, 'mem');
   }
 }
 

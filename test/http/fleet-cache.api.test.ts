@@ -231,8 +231,8 @@ describe('what the fleet routes keep between requests', () => {
     const add = jest.spyOn(FleetAggregate.prototype, 'add');
     try {
       const res = await request(app).get('/fleet/last_hour').expect(200);
-      // Once per host, for the bucket in progress; the kept 14:02 still holds.
-      expect(add).toHaveBeenCalledTimes(3);
+      // Once, for web-3's bucket in progress (the others have nothing there); the kept 14:02 still holds.
+      expect(add).toHaveBeenCalledTimes(1);
       expect(res.body.map((i: { time: string; hosts: number; cpuload: number }) => [i.time, i.hosts, i.cpuload])).toEqual([
         ['2026-11-27T14:02:00Z', 2, 30],
         ['2026-11-27T14:05:00Z', 1, 60],
@@ -240,6 +240,37 @@ describe('what the fleet routes keep between requests', () => {
     } finally {
       add.mockRestore();
     }
+  });
+
+  it('reads the bucket in progress only of hosts whose newest sample is in it, from its first second on', async () => {
+    const { app } = testApp(T0_SEC);
+    const minuteStartSec = T0_SEC - 30;
+    await request(app)
+      .post('/perf')
+      .send([
+        { host: 'web-1', cpuload: 20, memload: 10, time: minuteStartSec - 1 },
+        { host: 'web-2', cpuload: 40, memload: 10, time: minuteStartSec },
+        { host: 'web-3', cpuload: 60, memload: 10, time: T0_SEC },
+      ])
+      .expect(201);
+    await request(app).get('/fleet/last_hour').expect(200);
+    const add = jest.spyOn(FleetAggregate.prototype, 'add');
+    try {
+      const res = await request(app).get('/fleet/last_hour').expect(200);
+      expect(add).toHaveBeenCalledTimes(2);
+      expect(res.body.map((i: { time: string; hosts: number; cpuload: number }) => [i.time, i.hosts, i.cpuload])).toEqual([
+        ['2026-11-27T14:04:00Z', 1, 20],
+        ['2026-11-27T14:05:00Z', 2, 50],
+      ]);
+    } finally {
+      add.mockRestore();
+    }
+    const ranked = await request(app).get('/perf?window=last_minute&sort=-cpuload').expect(200);
+    expect(ranked.body.map((h: { host: string; last_minute: { cpuload: number } }) => [h.host, h.last_minute.cpuload])).toEqual([
+      ['web-3', 60],
+      ['web-2', 40],
+      ['web-1', 20],
+    ]);
   });
 
   it('forgets a deleted host in both kept answers, whether it was visited last or first', async () => {
