@@ -120,6 +120,8 @@ local FRONT_FORMAT = '${FRONT_FORMAT}'
 local FRONT_FIELDS = ${FRONT_FIELDS}
 local ONLY_IF_KNOWN = ARGV[1] == '1'
 local floor, unpack, pack, fields = math.floor, struct.unpack, struct.pack, unpack
+-- Offsets that are always the same go to redis.call as strings: a number argument is
+-- printed with snprintf on every call (4 % of Redis's CPU under single POSTs, perf).
 
 -- A sample into the slot held at s[o + 1 .. o + 8], for the bucket starting at start, by
 -- Ring.add's rules; true when the slot changed.
@@ -185,7 +187,7 @@ local function recordNewest(frontKey, ringsKey, front, now, samples)
     t, cpu, mem = unpack('<ddd', samples, at)
 ${RING_ORDER.map((mode, r) => newestIntoHeadLua(mode, r + 1)).join('')}
   end
-  redis.call('SETRANGE', frontKey, 0, pack(FRONT_FORMAT, t, cpu, mem, length, ${ALL_HEAD_LOCALS}))
+  redis.call('SETRANGE', frontKey, '0', pack(FRONT_FORMAT, t, cpu, mem, length, ${ALL_HEAD_LOCALS}))
   return written(frontKey, ringsKey, now, lastT, t)
 end
 
@@ -289,7 +291,7 @@ local function record(frontKey, ringsKey, samples)
   end
   if changed then
     f[4] = length
-    redis.call('SETRANGE', frontKey, 0, pack(FRONT_FORMAT, fields(f, 1, FRONT_FIELDS)))
+    redis.call('SETRANGE', frontKey, '0', pack(FRONT_FORMAT, fields(f, 1, FRONT_FIELDS)))
   end
 
   return written(frontKey, ringsKey, now, lastT, newestT)
