@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { Express } from 'express';
+import { Test } from 'supertest';
 import request from '../helpers/api-request';
 import { T0_SEC, testApp } from '../helpers/test-app';
 import { createApp } from '../../src/app';
@@ -66,6 +67,32 @@ function keepsWindows(store: Store): boolean {
   return store.bucketEpoch !== undefined && store.slotWrites !== undefined;
 }
 
+/** One sample of `host` at `timeSec`, through the bulk route (which takes a time). */
+function postAt(app: Express, host: string, cpuload: number, timeSec: number): Test {
+  return request(app)
+    .post('/perf')
+    .send([{ host, cpuload, memload: 10, time: timeSec }])
+    .expect(201);
+}
+
+/** The hosts ranked by their last-hour CPU mean, highest first: [host, mean]. */
+async function rankByLastHour(app: Express): Promise<unknown[]> {
+  const res = await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200);
+  return res.body.map((h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload]);
+}
+
+/** GET /fleet/last_hour's intervals (time, hosts, cpuload), and how many hosts' rings FleetAggregate.add read for it. */
+async function fleetCountingAdds(app: Express): Promise<{ adds: number; intervals: unknown[] }> {
+  const add = jest.spyOn(FleetAggregate.prototype, 'add');
+  try {
+    const res = await request(app).get('/fleet/last_hour').expect(200);
+    const intervals = res.body.map((i: { time: string; hosts: number; cpuload: number }) => [i.time, i.hosts, i.cpuload]);
+    return { adds: add.mock.calls.length, intervals };
+  } finally {
+    add.mockRestore();
+  }
+}
+
 async function answer(app: Express, path: string): Promise<unknown> {
   const res = await request(app).get(path).expect(200);
   return { body: res.body as unknown, total: res.headers['x-total-count'], link: res.headers.link };
@@ -103,16 +130,11 @@ describe('what the fleet routes keep between requests', () => {
 
   it('keeps nothing stale after a late sample reaches a closed bucket that a kept answer pooled', async () => {
     const { app, clock } = testApp(T0_SEC);
-    const post = (host: string, cpuload: number, timeSec: number) =>
-      request(app)
-        .post('/perf')
-        .send([{ host, cpuload, memload: 10, time: timeSec }])
-        .expect(201);
+    const post = (host: string, cpuload: number, timeSec: number) => postAt(app, host, cpuload, timeSec);
     await post('web-1', 20, T0_SEC - 120);
     await post('web-2', 40, T0_SEC);
     const before = await request(app).get('/fleet/last_hour').expect(200);
-    const ranked = await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200);
-    expect(ranked.body.map((h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload])).toEqual([
+    expect(await rankByLastHour(app)).toEqual([
       ['web-2', 40],
       ['web-1', 20],
     ]);
@@ -121,8 +143,7 @@ describe('what the fleet routes keep between requests', () => {
     const after = await request(app).get('/fleet/last_hour').expect(200);
     expect(before.body[0]).toMatchObject({ hosts: 1, samples: 1, cpuload: 20, cpuload_max: 20 });
     expect(after.body[0]).toMatchObject({ hosts: 1, samples: 2, cpuload: 50, cpuload_max: 80 });
-    const reranked = await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200);
-    expect(reranked.body.map((h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload])).toEqual([
+    expect(await rankByLastHour(app)).toEqual([
       ['web-1', 50],
       ['web-2', 40],
     ]);
@@ -131,16 +152,9 @@ describe('what the fleet routes keep between requests', () => {
 
   it('sums again only the host a late sample reached when ranking by a window', async () => {
     const { app, store } = testApp(T0_SEC);
-    const post = (host: string, cpuload: number, timeSec: number) =>
-      request(app)
-        .post('/perf')
-        .send([{ host, cpuload, memload: 10, time: timeSec }])
-        .expect(201);
+    const post = (host: string, cpuload: number, timeSec: number) => postAt(app, host, cpuload, timeSec);
     for (const [i, host] of ['web-1', 'web-2', 'web-3'].entries()) await post(host, 10 * (i + 1), T0_SEC - 120);
-    const rank = async () =>
-      (await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200)).body.map(
-        (h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload],
-      );
+    const rank = () => rankByLastHour(app);
     expect(await rank()).toEqual([
       ['web-3', 30],
       ['web-2', 20],
@@ -162,10 +176,7 @@ describe('what the fleet routes keep between requests', () => {
 
   it('keeps no window sums stale when the clock leaves the bucket in progress and comes back, a sample written meanwhile', async () => {
     const { app, clock } = testApp(T0_SEC);
-    const rank = async () =>
-      (await request(app).get('/perf?window=last_hour&sort=-cpuload').expect(200)).body.map(
-        (h: { host: string; last_hour: { cpuload: number } }) => [h.host, h.last_hour.cpuload],
-      );
+    const rank = () => rankByLastHour(app);
     await request(app)
       .post('/perf')
       .send([
@@ -189,11 +200,7 @@ describe('what the fleet routes keep between requests', () => {
 
   it('counts a host turned live again with its samples in closed buckets, whose slots took no write since', async () => {
     const { app } = testApp(T0_SEC);
-    const post = (host: string, cpuload: number, timeSec: number) =>
-      request(app)
-        .post('/perf')
-        .send([{ host, cpuload, memload: 10, time: timeSec }])
-        .expect(201);
+    const post = (host: string, cpuload: number, timeSec: number) => postAt(app, host, cpuload, timeSec);
     const live = async (): Promise<unknown> => {
       const res = await request(app).get('/fleet/last_hour?status=live').expect(200);
       return res.body.map((i: { time: string; hosts: number; samples: number; cpuload: number }) => [
@@ -237,18 +244,13 @@ describe('what the fleet routes keep between requests', () => {
       .post('/perf')
       .send([{ host: 'web-3', cpuload: 60, memload: 10, time: T0_SEC }])
       .expect(201);
-    const add = jest.spyOn(FleetAggregate.prototype, 'add');
-    try {
-      const res = await request(app).get('/fleet/last_hour').expect(200);
-      // Once, for web-3's bucket in progress (the others have nothing there); the kept 14:02 still holds.
-      expect(add).toHaveBeenCalledTimes(keepsWindows(store) ? 1 : 3);
-      expect(res.body.map((i: { time: string; hosts: number; cpuload: number }) => [i.time, i.hosts, i.cpuload])).toEqual([
-        ['2026-11-27T14:02:00Z', 2, 30],
-        ['2026-11-27T14:05:00Z', 1, 60],
-      ]);
-    } finally {
-      add.mockRestore();
-    }
+    const { adds, intervals } = await fleetCountingAdds(app);
+    // Once, for web-3's bucket in progress (the others have nothing there); the kept 14:02 still holds.
+    expect(adds).toBe(keepsWindows(store) ? 1 : 3);
+    expect(intervals).toEqual([
+      ['2026-11-27T14:02:00Z', 2, 30],
+      ['2026-11-27T14:05:00Z', 1, 60],
+    ]);
   });
 
   it('reads the bucket in progress only of hosts whose newest sample is in it, from its first second on', async () => {
@@ -263,17 +265,12 @@ describe('what the fleet routes keep between requests', () => {
       ])
       .expect(201);
     await request(app).get('/fleet/last_hour').expect(200);
-    const add = jest.spyOn(FleetAggregate.prototype, 'add');
-    try {
-      const res = await request(app).get('/fleet/last_hour').expect(200);
-      expect(add).toHaveBeenCalledTimes(keepsWindows(store) ? 2 : 3);
-      expect(res.body.map((i: { time: string; hosts: number; cpuload: number }) => [i.time, i.hosts, i.cpuload])).toEqual([
-        ['2026-11-27T14:04:00Z', 1, 20],
-        ['2026-11-27T14:05:00Z', 2, 50],
-      ]);
-    } finally {
-      add.mockRestore();
-    }
+    const { adds, intervals } = await fleetCountingAdds(app);
+    expect(adds).toBe(keepsWindows(store) ? 2 : 3);
+    expect(intervals).toEqual([
+      ['2026-11-27T14:04:00Z', 1, 20],
+      ['2026-11-27T14:05:00Z', 2, 50],
+    ]);
     const ranked = await request(app).get('/perf?window=last_minute&sort=-cpuload').expect(200);
     expect(ranked.body.map((h: { host: string; last_minute: { cpuload: number } }) => [h.host, h.last_minute.cpuload])).toEqual([
       ['web-3', 60],
