@@ -143,7 +143,7 @@ export interface Store {
   /**
    * How many writes each slot of `mode`'s ring has taken, all hosts together, indexed like
    * WindowLayout.slot: a live view. While a slot's count holds, every host's slot reads the
-   * same, so the fleet questions keep what they summed from it (src/fleet/closed-*-cache.ts).
+   * same, so /fleet keeps what it pooled from it (src/fleet/closed-fleet-cache.ts).
    * Only for a store whose visits hand each host's own series buffer, the same object from
    * one visit to the next while the host is held; absent in Redis, whose visits fill one
    * buffer for every host.
