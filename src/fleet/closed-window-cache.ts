@@ -22,7 +22,7 @@
  */
 import { CPU_SUM, MEM_SUM, SeriesBuffer, metaIndex, statsIndex } from '../store/ring-buffer';
 import { VisitedRing } from '../store/store';
-import { WindowLayout, liveSlotAt } from './window-layout';
+import { WindowLayout, liveSlotAt, mayHoldBucketInProgress } from './window-layout';
 import { SUMS_CELLS, SUM_CPU, SUM_MEM, SUM_SAMPLES, addSums } from './window-totals';
 
 /** One query's reading of every host's window through the cache. */
@@ -114,8 +114,7 @@ class CachedReading implements WindowReading {
     }
     let samples = cells[at + SUM_SAMPLES];
     let sum = cells[at + (load === 'cpu' ? SUM_CPU : SUM_MEM)];
-    // A host whose newest sample is older than the bucket in progress has nothing there: its ring is not read.
-    const slot = newestSec >= this.layout.startSec[this.lastK] ? liveSlotAt(ring, this.layout, this.lastK) : -1;
+    const slot = mayHoldBucketInProgress(this.layout, newestSec) ? liveSlotAt(ring, this.layout, this.lastK) : -1;
     if (slot !== -1) {
       samples += ring.series.meta[metaIndex(slot) + 1];
       sum += ring.series.stats[statsIndex(slot) + (load === 'cpu' ? CPU_SUM : MEM_SUM)];

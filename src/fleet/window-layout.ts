@@ -38,6 +38,16 @@ export function liveSlotAt(ring: RingSlots, layout: WindowLayout, k: number): nu
   return meta[m] === layout.startSec[k] && meta[m + 1] !== 0 ? slot : -1;
 }
 
+/**
+ * Whether a host whose newest sample is at `newestSec` can hold a sample in the window's
+ * bucket in progress: its newest sample bounds every sample it holds, so one older than
+ * that bucket's start means nothing is there and its ring need not be read (stale hosts,
+ * and hosts reporting less often than a bucket).
+ */
+export function mayHoldBucketInProgress(layout: WindowLayout, newestSec: number): boolean {
+  return newestSec >= layout.startSec[layout.bucketCount - 1];
+}
+
 /** The buckets `ks` of a window (indexes, oldest first), as a layout of their own. */
 export function pickBuckets(layout: WindowLayout, ks: readonly number[]): WindowLayout {
   return {

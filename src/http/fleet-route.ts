@@ -13,7 +13,7 @@ import { ClosedFleetCache, KeptInterval } from '../fleet/closed-fleet-cache';
 import { FleetAggregate, MeansPool } from '../fleet/fleet-aggregate';
 import { HostMatcher, matchGlobs, parseMatchParam } from '../fleet/match';
 import { StatusFilter, parseStatusParam, passesStatus } from '../fleet/status';
-import { WindowLayout, liveSlotAt, pickBuckets, windowLayout } from '../fleet/window-layout';
+import { WindowLayout, liveSlotAt, mayHoldBucketInProgress, pickBuckets, windowLayout } from '../fleet/window-layout';
 import { Mode, RESOLUTIONS } from '../store/modes';
 import { SeriesBuffer } from '../store/ring-buffer';
 import { HostNewest, MaybePromise, RingSlots, Store } from '../store/store';
@@ -112,7 +112,6 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
     let metAgain = 0;
     const joined: RingSlots[] = [];
     const current = new FleetAggregate(pickBuckets(layout, [last]), lastHostCount, means);
-    const currentStartSec = layout.startSec[last];
     const visit = (host: string, newest: HostNewest, ring: RingSlots | undefined): void => {
       if (ring === undefined || !passes(query, host, newest)) return;
       if (members === undefined && earlierMembers[memberCount] !== ring.series) members = earlierMembers.slice(0, memberCount);
@@ -121,9 +120,7 @@ export function fleetReport({ store, clock, staleAfterSec }: FleetDeps): Request
       else if (joined.length <= MAX_JOINED_CHECKED) joined.push({ series: ring.series, firstSlot: ring.firstSlot });
       memberCount++;
       firstSlot = ring.firstSlot;
-      // A host whose newest sample is older than the bucket in progress has nothing there:
-      // its ring is not read (stale hosts, and hosts reporting less often than a bucket).
-      if (newest.lastSeenSec >= currentStartSec) current.add(ring);
+      if (mayHoldBucketInProgress(layout, newest.lastSeenSec)) current.add(ring);
     };
     whenDone(store.visitHosts(query.nowSec, query.mode, visit), next, () => {
       lastHostCount = memberCount;

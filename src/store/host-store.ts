@@ -47,8 +47,11 @@ const LAYOUT = layRings();
 if (LAYOUT.rings.length !== 3) throw new Error('HostEntry keeps lateWrites for three rings');
 /** Each mode's place in LAYOUT.rings (and in a host's lateWrites). */
 const RING_INDEX = Object.fromEntries(MODES.map((mode, r) => [mode, r])) as Record<Mode, number>;
-/** The narrowest bucket: while the clock stays inside one of these, no ring's bucket in progress moves. */
-const FINEST_BUCKET_SEC = Math.min(...LAYOUT.rings.map((ring) => ring.resolution.bucketSeconds));
+/** The ring of the narrowest buckets: while the clock stays inside its bucket in progress, no ring's bucket in progress moves. */
+const FINEST_RING = LAYOUT.rings.reduce(
+  (finest, ring, r) => (ring.resolution.bucketSeconds < LAYOUT.rings[finest].resolution.bucketSeconds ? r : finest),
+  0,
+);
 
 /** The rings of every host, in slot order; a snapshot records slots by their index here. */
 export const RINGS: readonly Ring[] = LAYOUT.rings;
@@ -105,12 +108,9 @@ export class HostStore implements Store {
   private sweptWindowStartSec = Number.NaN;
   /** Writes per slot index, every host together (slotWrites in store.ts). Doubles: they never wrap. */
   private readonly writesPerSlot = new Float64Array(SLOT_COUNT);
-  /** Per ring, the bucket in progress at the latest call's clock, and how often it moved (bucketEpoch in store.ts). */
+  /** Per ring, the bucket in progress at the latest call's clock (none before the first), and how often it moved (bucketEpoch in store.ts). */
   private readonly inProgressSec = new Float64Array(LAYOUT.rings.length).fill(Number.NaN);
   private readonly epochs = new Float64Array(LAYOUT.rings.length);
-  /** The narrowest bucket in progress, [from, to): a clock inside it moves none. */
-  private clockFromSec = Number.POSITIVE_INFINITY;
-  private clockToSec = Number.NEGATIVE_INFINITY;
 
   constructor(options: HostStoreOptions = {}) {
     this.maxHosts = options.maxHosts ?? DEFAULT_MAX_HOSTS;
@@ -184,7 +184,7 @@ export class HostStore implements Store {
     const rings = LAYOUT.rings;
     this.followClock(nowSec);
     // Inside the narrowest bucket in progress, a sample is inside every ring's (they nest): nearly every sample.
-    const maybeLate = timeSec < this.clockFromSec || timeSec >= this.clockToSec;
+    const maybeLate = !this.inProgress(FINEST_RING, timeSec);
     for (let r = 0; r < rings.length; r++) {
       const ring = rings[r];
       // A late sample only lands where its bucket is still inside the window.
@@ -192,7 +192,7 @@ export class HostStore implements Store {
       const slot = ring.add(entry.series, timeSec, cpuLoad, memLoad);
       if (slot === -1) continue;
       this.writesPerSlot[slot]++;
-      if (maybeLate && this.outsideInProgress(r, timeSec)) entry.countLateWrite(r);
+      if (maybeLate && !this.inProgress(r, timeSec)) entry.countLateWrite(r);
     }
     if (timeSec >= entry.lastSeenSec) {
       entry.lastSeenSec = timeSec;
@@ -206,14 +206,15 @@ export class HostStore implements Store {
     return this.epochs[RING_INDEX[mode]];
   }
 
-  private outsideInProgress(r: number, timeSec: number): boolean {
-    const inProgressSec = this.inProgressSec[r];
-    return timeSec < inProgressSec || timeSec >= inProgressSec + LAYOUT.rings[r].resolution.bucketSeconds;
+  /** Whether `sec` falls in ring r's bucket in progress (never before the first call sets one). */
+  private inProgress(r: number, sec: number): boolean {
+    const startSec = this.inProgressSec[r];
+    return sec >= startSec && sec < startSec + LAYOUT.rings[r].resolution.bucketSeconds;
   }
 
   /** Moves each ring's bucket in progress to the one holding `nowSec`, counting a move in its epoch. */
   private followClock(nowSec: number): void {
-    if (nowSec >= this.clockFromSec && nowSec < this.clockToSec) return;
+    if (this.inProgress(FINEST_RING, nowSec)) return;
     const rings = LAYOUT.rings;
     for (let r = 0; r < rings.length; r++) {
       const startSec = bucketStart(nowSec, rings[r].resolution.bucketSeconds);
@@ -221,8 +222,6 @@ export class HostStore implements Store {
       this.inProgressSec[r] = startSec;
       this.epochs[r]++;
     }
-    this.clockFromSec = bucketStart(nowSec, FINEST_BUCKET_SEC);
-    this.clockToSec = this.clockFromSec + FINEST_BUCKET_SEC;
   }
 
   slotWrites(mode: Mode): Float64Array {
