@@ -3,19 +3,30 @@
  * (Lua struct, little-endian), so doubles cross Node ↔ Lua ↔ Redis bit for bit. Two
  * strings per host (keys.ts):
  *
- *   front                FRONT_BYTES, 200
- *     offset 0           last: timeSec cpuLoad memLoad, then the rings string's length in
+ *   front                FRONT_BYTES (200), then the pending samples
+ *     HEAD_OFFSETS[mode] the heads, one slot per ring in RING_OFFSETS order: the bucket of
+ *                        the newest folded sample in that ring
+ *     LAST_OFFSET (168)  last: timeSec cpuLoad memLoad, then the rings string's length in
  *                        bytes, f64 each (LAST_BYTES, 32): the script reads it with last
  *                        instead of asking STRLEN
- *     HEAD_OFFSETS[mode] the heads, one slot per ring in RING_ORDER: the bucket of the newest
- *                        sample in that ring
+ *     FRONT_BYTES ...    pending samples, ENTRY_BYTES (32) each: timeSec cpuLoad memLoad
+ *                        nowSec, each no older than the one before and all in last's hour,
+ *                        added to the heads and rings when the record script folds them
  *   rings                RINGS_BYTES, 144 × 56 = 8,064
  *     RING_OFFSETS[mode] the rings in RING_ORDER, widest first (last_day, last_hour,
  *                        last_minute), each bucketCount slots of SLOT_BYTES, laid out as
  *                        store/slot-bytes.ts draws a slot
  *     slot offset        RING_OFFSETS[mode] + slotIndex(start) × SLOT_BYTES (the ring's own slot rule)
  *
- *   record argument      nowSec, then timeSec cpuLoad memLoad per sample, f64 each
+ *   record argument      the samples as entries: timeSec cpuLoad memLoad nowSec, f64 each
+ *
+ * So a front's last 32 bytes are always its host's newest sample: the newest pending one,
+ * or last when none is pending. Readers of the newest sample alone read those
+ * (GETRANGE -32 -1); readers of the heads get the front from a script that folds first.
+ *
+ * Why pending samples: adding a sample to the heads means reading, unpacking, packing and
+ * writing the 200 bytes, most of a single sample's cost inside Redis. Appending it as it
+ * came is one command; the script folds eight of them at once (scripts.ts).
  *
  * Why heads: nearly every sample lands in the bucket of the host's newest sample, at every
  * resolution. Kept beside last, those three buckets are read and written with last in one
@@ -40,7 +51,8 @@ import { Interval, Sample } from '../store';
 export const LAST_BYTES = 32;
 const LAST_SAMPLE_BYTES = 24;
 const F64_BYTES = 8;
-const SAMPLE_BYTES = 3 * F64_BYTES;
+/** A sample as the record script takes it and keeps it pending: timeSec cpuLoad memLoad nowSec. */
+export const ENTRY_BYTES = 4 * F64_BYTES;
 
 /** The rings in the order they sit in a host's string: widest first, so a host seen rarely keeps a short string. */
 export const RING_ORDER: readonly Mode[] = [...MODES].sort(
@@ -48,10 +60,13 @@ export const RING_ORDER: readonly Mode[] = [...MODES].sort(
 );
 
 /** Where each ring's head sits in a host's front. */
-export const HEAD_OFFSETS: Readonly<Record<Mode, number>> = offsetsFrom(LAST_BYTES, () => SLOT_BYTES);
+export const HEAD_OFFSETS: Readonly<Record<Mode, number>> = offsetsFrom(0, () => SLOT_BYTES);
 
-/** Bytes of a host's front: last, then the heads. */
-export const FRONT_BYTES = LAST_BYTES + RING_ORDER.length * SLOT_BYTES;
+/** Where last sits in a host's front: after the heads, so with nothing pending it ends the string. */
+export const LAST_OFFSET = RING_ORDER.length * SLOT_BYTES;
+
+/** Bytes of a host's front without pending samples: the heads, then last. */
+export const FRONT_BYTES = LAST_OFFSET + LAST_BYTES;
 
 /** Where each ring starts in a host's rings string. */
 export const RING_OFFSETS: Readonly<Record<Mode, number>> = offsetsFrom(0, (mode) => ringBytes(mode));
@@ -81,22 +96,31 @@ export interface LastSample {
   memLoad: number;
 }
 
-/** The record script's argument: `nowSec`, then each sample, in the order they are to be added. */
+/** The record script's argument: each sample as an entry at `nowSec`, in the order they are to be added. */
 export function encodeSamples(nowSec: number, samples: readonly Sample[]): Buffer {
-  const bytes = Buffer.allocUnsafe(F64_BYTES + samples.length * SAMPLE_BYTES);
-  let at = bytes.writeDoubleLE(nowSec, 0);
+  const bytes = Buffer.allocUnsafe(samples.length * ENTRY_BYTES);
+  let at = 0;
   for (const { timeSec, cpuLoad, memLoad } of samples) {
     at = bytes.writeDoubleLE(timeSec, at);
     at = bytes.writeDoubleLE(cpuLoad, at);
     at = bytes.writeDoubleLE(memLoad, at);
+    at = bytes.writeDoubleLE(nowSec, at);
   }
   return bytes;
 }
 
-/** The newest sample from the first bytes of a host's front; a missing key (null or empty) reads as none. */
+/**
+ * The newest sample from a front's last LAST_BYTES (GETRANGE -32 -1: the newest pending
+ * entry, or last); a missing key (null or empty) reads as none.
+ */
 export function decodeLast(bytes: Buffer | null): LastSample | undefined {
   if (bytes === null || bytes.length < LAST_SAMPLE_BYTES) return undefined;
   return { timeSec: bytes.readDoubleLE(0), cpuLoad: bytes.readDoubleLE(8), memLoad: bytes.readDoubleLE(16) };
+}
+
+/** The newest sample of a folded front (as the windows script answers it); empty reads as none. */
+export function decodeFrontLast(front: Buffer): LastSample | undefined {
+  return decodeLast(front.subarray(LAST_OFFSET, LAST_OFFSET + LAST_BYTES));
 }
 
 /** The last byte (inclusive, for GETRANGE) of a host's rings string a window of `mode` needs: through the end of that ring. */

@@ -2,7 +2,7 @@
  * The reads of the fleet questions (GET /perf with its filters, /perf/{host}, /fleet) on
  * Redis, over the same keys and codec as the rest of RedisStore:
  *
- *   summary      GETRANGE of the host's newest sample (its front's first bytes)   1 round trip
+ *   summary      GETRANGE of the host's newest sample (its front's last bytes)    1 round trip
  *   visitHosts   ZRANGEBYSCORE hosts ∥ trim → per FLEET_CHUNK hosts: one GETRANGE each of the
  *                newest sample, or for a window the windows script (front and rings through
  *                the end of the mode's ring, read together), WINDOWS_PER_CALL hosts a call
@@ -18,7 +18,7 @@ import { Mode, RESOLUTIONS } from '../modes';
 import { SLOT_BYTES, SeriesBuffer, allocateSeries, metaIndex } from '../ring-buffer';
 import { readSlot } from '../slot-bytes';
 import { HostSummary, HostVisitor, isExpired, oldestLiveSec } from '../store';
-import { LAST_BYTES, decodeLast, ringOf, ringsEnd } from './codec';
+import { LAST_BYTES, decodeFrontLast, decodeLast, ringOf, ringsEnd } from './codec';
 import { RedisClient } from './connection';
 import { frontKey, hostKeys } from './keys';
 import { HostWindow, readWindows } from './script-calls';
@@ -43,7 +43,7 @@ export interface FleetReadContext {
 }
 
 export async function readSummary(context: FleetReadContext, host: string, nowSec: number): Promise<HostSummary | undefined> {
-  const bytes = await context.bounded(() => context.client.getrangeBuffer(frontKey(context.prefix, host), 0, LAST_BYTES - 1));
+  const bytes = await context.bounded(() => context.client.getrangeBuffer(frontKey(context.prefix, host), -LAST_BYTES, -1));
   const last = decodeLast(bytes);
   if (last === undefined || isExpired(last.timeSec, nowSec)) return undefined;
   return { host, lastSeenSec: last.timeSec, cpuLoad: last.cpuLoad, memLoad: last.memLoad };
@@ -66,7 +66,7 @@ export async function visitHosts(context: FleetReadContext, nowSec: number, mode
     const replies = await context.bounded(() => readChunk(context, chunk, mode));
     chunk.forEach((host, i) => {
       const { front, rings } = replies[i];
-      const last = decodeLast(front);
+      const last = mode === undefined ? decodeLast(front) : decodeFrontLast(front);
       if (last === undefined || isExpired(last.timeSec, nowSec)) return;
       newest.lastSeenSec = last.timeSec;
       newest.lastCpuLoad = last.cpuLoad;
@@ -90,7 +90,7 @@ async function readChunk(context: FleetReadContext, hosts: readonly string[], mo
       ringsEnd(mode),
     );
   }
-  const fronts = await Promise.all(hosts.map((host) => context.client.getrangeBuffer(frontKey(context.prefix, host), 0, LAST_BYTES - 1)));
+  const fronts = await Promise.all(hosts.map((host) => context.client.getrangeBuffer(frontKey(context.prefix, host), -LAST_BYTES, -1)));
   return fronts.map((front) => ({ front, rings: NO_RINGS }));
 }
 

@@ -2,7 +2,8 @@
  * Redis key names. Two keys per host, their names carrying the host in a hash tag, so Redis
  * Cluster puts both in the host's slot and one Lua script touches one slot:
  *
- *   <prefix>{<host>}:front    string: the newest sample and the heads (codec.ts draws both)
+ *   <prefix>{<host>}:recent   string, the host's front: the heads, the newest folded sample,
+ *                             then samples not folded yet (codec.ts draws it)
  *   <prefix>{<host>}:rings    string: every ring
  *                             both expire when the newest sample leaves the last_day window
  *   <prefix>hosts             sorted set: host → start of the hour of its newest sample
@@ -15,8 +16,9 @@
  * start is always on the hour, so the hour says exactly what the second would, and a host's
  * score needs raising once an hour instead of on every sample.
  *
- * An earlier layout's one key per host (`:series`, without heads) has another name, so a
- * process of that version sharing the Redis never misreads these.
+ * Earlier layouts' keys have other names (`:series`: one key without heads; `:front`: last
+ * before the heads, nothing pending), so a process of an earlier version sharing the Redis
+ * never misreads these.
  *
  * Host names are validated to [a-z0-9._-] before they get here, so they never hold '{' or '}'.
  */
@@ -24,9 +26,9 @@
 /** Starts every key, so one Redis can hold other data too (REDIS_KEY_PREFIX). */
 export const DEFAULT_KEY_PREFIX = 'servertrack:';
 
-/** The key holding the newest sample of `host` and the heads of its rings. */
+/** The key holding the front of `host`: the heads of its rings, its newest sample, its pending samples. */
 export function frontKey(prefix: string, host: string): string {
-  return `${prefix}{${host}}:front`;
+  return `${prefix}{${host}}:recent`;
 }
 
 /** The key holding the rings of `host`. */

@@ -29,12 +29,12 @@ import { LONGEST, Mode, RESOLUTIONS } from '../modes';
 import { bucketStart } from '../time';
 import { BoundedCalls } from './bounded-calls';
 import { FleetReadContext, readSummary, visitHosts } from './fleet-reads';
-import { LastSample, decodeLast, decodeWindow, encodeSamples, ringOf, ringsEnd } from './codec';
+import { LastSample, decodeFrontLast, decodeLast, decodeWindow, encodeSamples, ringOf, ringsEnd } from './codec';
 import { DEFAULT_COMMAND_TIMEOUT_MS, RedisClient } from './connection';
 import { DEFAULT_KEY_PREFIX, HostKeys, frontKey, hostKeys, hostsKey } from './keys';
 import { ADMIT_CHUNK, ADMIT_LUA, LASTS_LUA, RECORD_LUA, RECORD_REPLY, WINDOWS_LUA } from './scripts';
 import { RecordBatcher } from './record-batcher';
-import { ALWAYS, RecordWrite, readFirstBytes, readWindows, sendRecordCalls } from './script-calls';
+import { ALWAYS, RecordWrite, readNewestSamples, readWindows, sendRecordCalls } from './script-calls';
 import { StoreUnavailableError } from '../store-errors';
 import { DEFAULT_MAX_HOSTS } from '../host-store';
 import {
@@ -171,7 +171,7 @@ export class RedisStore implements Store {
     const lasts: (LastSample | undefined)[] = [];
     for (let from = 0; from < hosts.length; from += BATCH_CHUNK) {
       const keys = hosts.slice(from, from + BATCH_CHUNK).map((host) => frontKey(this.prefix, host));
-      const chunk = await this.bounded(() => readFirstBytes(this.client, keys));
+      const chunk = await this.bounded(() => readNewestSamples(this.client, keys));
       for (const bytes of chunk) lasts.push(decodeLast(bytes));
     }
     return lasts;
@@ -220,7 +220,7 @@ export class RedisStore implements Store {
   report(host: string, mode: Mode, nowSec: number): Promise<Interval[] | undefined> {
     return this.bounded(async () => {
       const [{ front, rings }] = await readWindows(this.client, [this.keysOf(host)], ringsEnd(mode));
-      const last = decodeLast(front);
+      const last = decodeFrontLast(front);
       if (last === undefined || isExpired(last.timeSec, nowSec)) return undefined;
       return decodeWindow(ringOf(front, rings, mode), RESOLUTIONS[mode], nowSec);
     });

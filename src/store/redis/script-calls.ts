@@ -109,8 +109,8 @@ export function sendRecordCalls(client: RedisClient, writes: readonly RecordWrit
   );
 }
 
-/** The first bytes of each key (its newest sample, codec.ts), in order, through the lasts script, one pipeline per node. */
-export function readFirstBytes(client: RedisClient, keys: readonly string[]): Promise<Buffer[]> {
+/** The last bytes of each front (its host's newest sample, codec.ts), in order, through the lasts script, one pipeline per node. */
+export function readNewestSamples(client: RedisClient, keys: readonly string[]): Promise<Buffer[]> {
   return Promise.all(
     callPerKey<Buffer[], Buffer>(
       client,

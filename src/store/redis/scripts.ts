@@ -6,22 +6,37 @@
  */
 import { LONGEST, Mode, RESOLUTIONS } from '../modes';
 import { SLOT_BYTES } from '../ring-buffer';
-import { FRONT_BYTES, LAST_BYTES, RING_OFFSETS, RING_ORDER, RINGS_BYTES } from './codec';
+import { ENTRY_BYTES, FRONT_BYTES, LAST_BYTES, RING_OFFSETS, RING_ORDER, RINGS_BYTES } from './codec';
 
 /** A slot as Lua's struct reads it (slot-bytes.ts): start, count, then six doubles. */
 const SLOT_FORMAT = '<I4I4dddddd';
-/** Fields of last (time, cpu, mem, the string's length) and of a slot. */
-const LAST_FIELDS = 4;
+/** Fields of a slot, and of last (time, cpu, mem, the rings string's length). */
 const SLOT_FIELDS = 8;
-/** A host's front, last and the heads (codec.ts), as one struct format and as fields. */
-const FRONT_FORMAT = `<dddd${SLOT_FORMAT.slice(1).repeat(RING_ORDER.length)}`;
-const FRONT_FIELDS = LAST_FIELDS + SLOT_FIELDS * RING_ORDER.length;
+const LAST_FIELDS = 4;
+/** A host's front, the heads then last (codec.ts), as one struct format and as fields. */
+const FRONT_FORMAT = `<${SLOT_FORMAT.slice(1).repeat(RING_ORDER.length)}dddd`;
+const HEAD_FIELDS = SLOT_FIELDS * RING_ORDER.length;
+const FRONT_FIELDS = HEAD_FIELDS + LAST_FIELDS;
+
+/**
+ * How many samples a host may have pending before the record script folds them: the
+ * front then grows to 456 bytes at most, in the allocation Redis gave it at its first
+ * append (it doubles a string's room as it grows), and a fold's fixed cost (a GET, unpacking
+ * and packing the front, a SET) is shared by eight samples.
+ */
+export const PENDING_MAX = 8;
+/**
+ * A host's part of a record call is appended when it brings at most this many samples;
+ * more are added to the front at once, which for five or more costs less than appending
+ * them and folding them later (two commands and one unpack and pack in either case, but an
+ * append also reads the front's end, and a fold unpacks each sample again).
+ */
+export const APPEND_MAX = 4;
 
 // In the order they sit in the rings string (a later ring ends further in): the ring's offset, the
 // index in the front's fields before its head's, bucket seconds, bucket count.
 const RINGS_LUA = RING_ORDER.map(
-  (mode, r) =>
-    `{${RING_OFFSETS[mode]}, ${LAST_FIELDS + r * SLOT_FIELDS}, ${RESOLUTIONS[mode].bucketSeconds}, ${RESOLUTIONS[mode].bucketCount}}`,
+  (mode, r) => `{${RING_OFFSETS[mode]}, ${r * SLOT_FIELDS}, ${RESOLUTIONS[mode].bucketSeconds}, ${RESOLUTIONS[mode].bucketCount}}`,
 ).join(', ');
 const LONGEST_WINDOW_SEC = LONGEST.bucketSeconds * LONGEST.bucketCount;
 
@@ -53,7 +68,7 @@ const ALL_HEAD_LOCALS = RING_ORDER.map((_, r) => headLocals(r + 1).join(', ')).j
 
 /**
  * The newest sample into one ring's head, written out for that ring (its constants in the
- * code, its head in locals): the same steps as record's loop for a sample that is the
+ * code, its head in locals): the same steps as the general path for a sample that is the
  * host's newest, without a table lookup.
  */
 function newestIntoHeadLua(mode: Mode, r: number): string {
@@ -61,15 +76,15 @@ function newestIntoHeadLua(mode: Mode, r: number): string {
   const [s, n] = head;
   const { bucketSeconds: bs, bucketCount: bc } = RESOLUTIONS[mode];
   return `
-  local b${r} = floor(t / ${bs}) * ${bs}
-  if ${n} ~= 0 and ${s} == b${r} then
-    ${addToBucketLua(head)}
-  else
-    if ${n} ~= 0 then
-      redis.call('SETRANGE', ringsKey, ${RING_OFFSETS[mode]} + (floor(${s} / ${bs}) % ${bc}) * SLOT, pack(SLOT_FORMAT, ${head.join(', ')}))
-    end
-    ${newBucketLua(head, `b${r}`)}
-  end`;
+    local b${r} = floor(t / ${bs}) * ${bs}
+    if ${n} ~= 0 and ${s} == b${r} then
+      ${addToBucketLua(head)}
+    else
+      if ${n} ~= 0 then
+        redis.call('SETRANGE', ringsKey, ${RING_OFFSETS[mode]} + (floor(${s} / ${bs}) % ${bc}) * SLOT, pack(SLOT_FORMAT, ${head.join(', ')}))
+      end
+      ${newBucketLua(head, `b${r}`)}
+    end`;
 }
 
 /** What the record script answers. */
@@ -82,43 +97,26 @@ export const RECORD_REPLY = {
   writtenNewHour: 2,
 } as const;
 
-/**
- * record: for each of several hosts, its samples, in order, each into the bucket of its own
- * time at every resolution whose window still covers it (the in-memory Ring.add rules),
- * then `last`. One call carries many hosts (on a cluster, hosts of one hash slot), so the
- * cost of calling a script is shared.
+/*
+ * What the record and windows scripts share: adding samples to a host's front and rings,
+ * by the in-memory Ring.add rules, and folding its pending samples.
  *
- * Each redis.call costs Redis about as much as the Lua around it, and reading a whole
- * string into Lua costs more per byte than it saves in calls; so a host's write reads and
- * writes only the bytes it needs. The buckets of the newest sample are kept with it in the
- * host's front, as heads (codec.ts): a sample in them, nearly every sample, costs the host
- * one GET of the front and one SETRANGE back, whatever the number of samples. When the
- * newest sample moves to a later bucket, the head is copied to its ring slot (one
- * SETRANGE); a sample for an older bucket reads and writes its ring slot (a GETRANGE and a
- * SETRANGE per ring, each slot once per call). The sums are still added one sample at a
- * time in the order given: doubles do not add associatively, so summing in Node first
- * would drift from the in-memory store's bits. The common case, a host's samples in time
- * order from its newest on (a single POST's one sample, a bulk request's samples of a
- * host), takes a path written out ring by ring (recordNewest): the same steps, without the
- * tables and loops that cost more than its two commands.
- *   KEYS     the front key and the rings key of each host, in pairs
- *   ARGV[1]  '1': write a host only if it is live (its newest sample is inside last_day), else write in any case
- *   ARGV[1 + i]  for the i-th pair: nowSec, then timeSec cpuLoad memLoad per sample, little-endian doubles
- * Expiry: set when the keys are created and when the newest sample enters a later hour
- * (not on every sample), to the moment that sample leaves the day window.
- * Returns one RECORD_REPLY per host.
+ * Samples travel and wait as entries (codec.ts): time, cpu, mem and the `now` they were
+ * recorded at, so a sample folded later is added exactly as it would have been at once
+ * (which rings still cover it depends on its own now). A front without its pending entries
+ * is the host's state; its fields unpack to the heads (8 per ring) then last.
  */
-export const RECORD_LUA = `
+const ADDING_LUA = `
 local RINGS = {${RINGS_LUA}}
 local SLOT = ${SLOT_BYTES}
 local FRONT_BYTES = ${FRONT_BYTES}
 local RINGS_BYTES = ${RINGS_BYTES}
+local ENTRY = ${ENTRY_BYTES}
 local HOUR = ${LONGEST.bucketSeconds}
 local SLOT_FORMAT = '${SLOT_FORMAT}'
--- last (time cpu mem length), then each head's slot: read, updated and written as one flat table.
 local FRONT_FORMAT = '${FRONT_FORMAT}'
 local FRONT_FIELDS = ${FRONT_FIELDS}
-local ONLY_IF_KNOWN = ARGV[1] == '1'
+local LAST = ${HEAD_FIELDS}
 local floor, unpack, pack, fields = math.floor, struct.unpack, struct.pack, unpack
 -- Offsets that are always the same go to redis.call as strings: a number argument is
 -- printed with snprintf on every call (4 % of Redis's CPU under single POSTs, perf).
@@ -138,7 +136,7 @@ local function add(s, o, start, cpu, mem)
   return false
 end
 
--- The oldest bucket start each ring's window holds at now; the hosts of one call share a now.
+-- The oldest bucket start each ring's window holds at now; entries mostly share a now.
 local windowsNow, windows = nil, {}
 local function windowsAt(now)
   if now ~= windowsNow then
@@ -151,69 +149,57 @@ local function windowsAt(now)
   return windows
 end
 
--- Expiry, set when the newest sample enters a later hour; the reply for a written host.
-local function written(frontKey, ringsKey, now, lastT, newestT)
-  local newestHour = floor(newestT / HOUR) * HOUR
-  if lastT == nil or newestHour > floor(lastT / HOUR) * HOUR then
-    local ttl = math.max(1, math.ceil(newestHour + ${LONGEST_WINDOW_SEC} - now))
-    redis.call('EXPIRE', frontKey, ttl)
-    redis.call('EXPIRE', ringsKey, ttl)
-    return ${RECORD_REPLY.writtenNewHour}
+-- Nearly every write and fold: entries each no older than the one before, the first no
+-- older than the host's newest, each inside every window at its now with the host live,
+-- for a host whose rings are all there. The same steps as general() takes for them, entry
+-- after entry, written out ring by ring with the state in locals (no tables, no loops over
+-- rings). The state is the first FRONT_BYTES of state, the entries the bytes of entries
+-- from from on (a fold passes the front as both); checked, unless the caller knows they
+-- hold (pending entries were checked when they were appended). Answers the new state, the
+-- newest before and after; nil, having written nothing, for any other case.
+local function addNewest(ringsKey, state, entries, from, checked)
+  if not state or #state < FRONT_BYTES or #entries < from + ENTRY - 1 then return nil end
+  local ${ALL_HEAD_LOCALS}, lastT, _, _, length = unpack(FRONT_FORMAT, state)
+  if length ~= RINGS_BYTES then return nil end
+  if not checked then
+    -- Checked before anything is written: then each entry is the newest in turn.
+    local previous = lastT
+    for at = from, #entries, ENTRY do
+      local t, now = unpack('<d', entries, at), unpack('<d', entries, at + 24)
+      local w = windowsAt(now)
+      if t < previous or previous < w[1] or ${RING_ORDER.map((_, r) => `t < w[${r + 1}]`).join(' or ')} then return nil end
+      previous = t
+    end
   end
-  return ${RECORD_REPLY.written}
-end
-
--- Nearly every write: a host's samples each no older than the one before (a single POST's
--- one sample, a bulk request's samples of a host in time order), the first no older than
--- the host's newest, inside every window, for a live host whose rings are all there. The
--- same steps as record() takes for them, sample after sample, written out ring by ring
--- with the front in locals (no tables, no loops over rings). Answers nil, having written
--- nothing, for any other case.
-local function recordNewest(frontKey, ringsKey, front, now, samples)
-  if #samples < 32 or not front or #front ~= FRONT_BYTES then return nil end
-  local lastT, _, _, length, ${ALL_HEAD_LOCALS} = unpack(FRONT_FORMAT, front)
-  local t = unpack('<d', samples, 9)
-  local windows = windowsAt(now)
-  if length ~= RINGS_BYTES or t < lastT or lastT < windows[1] or ${RING_ORDER.map((_, r) => `t < windows[${r + 1}]`).join(' or ')} then return nil end
-  -- In time order, checked before anything is written: then each sample is the newest in turn.
-  local previous = t
-  for at = 33, #samples, 24 do
-    local later = unpack('<d', samples, at)
-    if later < previous then return nil end
-    previous = later
-  end
-  local cpu, mem
-  for at = 9, #samples, 24 do
-    t, cpu, mem = unpack('<ddd', samples, at)
+  local t, cpu, mem
+  for at = from, #entries, ENTRY do
+    t, cpu, mem = unpack('<ddd', entries, at)
 ${RING_ORDER.map((mode, r) => newestIntoHeadLua(mode, r + 1)).join('')}
   end
-  redis.call('SETRANGE', frontKey, '0', pack(FRONT_FORMAT, t, cpu, mem, length, ${ALL_HEAD_LOCALS}))
-  return written(frontKey, ringsKey, now, lastT, t)
+  return pack(FRONT_FORMAT, ${ALL_HEAD_LOCALS}, t, cpu, mem, length), lastT, t
 end
 
-local function record(frontKey, ringsKey, samples)
-  local now = unpack('<d', samples)
-  local front = redis.call('GET', frontKey)
-  local fast = recordNewest(frontKey, ringsKey, front, now, samples)
-  if fast then return fast end
+-- Any entries: late ones, a new host, rings still short, a host that was stale. Answers
+-- the new state (the one given when nothing changed), the newest before and after; nil
+-- when onlyIfKnown and the host is not live at the first entry's now.
+local function general(ringsKey, state, entries, onlyIfKnown)
   local f, lastT, length
-  if front and #front == FRONT_BYTES then
-    f = {unpack(FRONT_FORMAT, front)}
-    lastT, length = f[1], f[4]
+  if state and #state == FRONT_BYTES then
+    f = {unpack(FRONT_FORMAT, state)}
+    lastT, length = f[LAST + 1], f[LAST + 4]
   else
     f, length = {}, 0
     for i = 1, FRONT_FIELDS do f[i] = 0 end
   end
-  local windows = windowsAt(now)
-  if ONLY_IF_KNOWN and (lastT == nil or lastT < windows[1]) then return ${RECORD_REPLY.notWritten} end
+  if onlyIfKnown and (lastT == nil or lastT < windowsAt(unpack('<d', entries, 25))[1]) then return nil end
 
-  -- How long the rings string must be: to the end of the furthest ring a sample reaches.
+  -- How long the rings string must be: to the end of the furthest ring an entry reaches.
   local needed = 0
   if length < RINGS_BYTES then
-    for at = 9, #samples, 24 do
-      local t = unpack('<d', samples, at)
+    for at = 1, #entries, ENTRY do
+      local t, w = unpack('<d', entries, at), windowsAt(unpack('<d', entries, at + 24))
       for r = #RINGS, 1, -1 do
-        if t >= windows[r] then
+        if t >= w[r] then
           local ends = RINGS[r][1] + RINGS[r][4] * SLOT
           if ends > needed then needed = ends end
           break
@@ -240,8 +226,9 @@ local function record(frontKey, ringsKey, samples)
 
   local slots, touched = {}, {}
   local newestT = lastT
-  for at = 9, #samples, 24 do
-    local t, cpu, mem = unpack('<ddd', samples, at)
+  for at = 1, #entries, ENTRY do
+    local t, cpu, mem, now = unpack('<dddd', entries, at)
+    local w = windowsAt(now)
     if newestT == nil or t >= newestT then
       -- The newest sample moves on: a head whose bucket it leaves goes to its ring slot.
       for r = 1, #RINGS do
@@ -254,12 +241,12 @@ local function record(frontKey, ringsKey, samples)
           for i = o + 1, o + 8 do f[i] = 0 end
         end
       end
-      newestT, f[1], f[2], f[3], changed = t, t, cpu, mem, true
+      newestT, f[LAST + 1], f[LAST + 2], f[LAST + 3], changed = t, t, cpu, mem, true
     end
     for r = 1, #RINGS do
       local ring = RINGS[r]
       local bs, bc, o = ring[3], ring[4], ring[2]
-      if t >= windows[r] then
+      if t >= w[r] then
         local index = floor(t / bs)
         local start = index * bs
         if start == floor(newestT / bs) * bs then
@@ -289,12 +276,102 @@ local function record(frontKey, ringsKey, samples)
     local s = slots[touched[i]]
     if s.dirty then redis.call('SETRANGE', ringsKey, touched[i], pack(SLOT_FORMAT, fields(s, 1, 8))) end
   end
-  if changed then
-    f[4] = length
-    redis.call('SETRANGE', frontKey, '0', pack(FRONT_FORMAT, fields(f, 1, FRONT_FIELDS)))
-  end
+  if not changed then return state, lastT, newestT end
+  f[LAST + 4] = length
+  return pack(FRONT_FORMAT, fields(f, 1, FRONT_FIELDS)), lastT, newestT
+end
 
-  return written(frontKey, ringsKey, now, lastT, newestT)
+-- A front with pending entries folded: each added as at its own now, in the order they
+-- came (all newer than the state's last and in its hour, so expiry and the hosts-set score
+-- stay as they are). Writes the state back without them and answers it.
+local function fold(frontKey, ringsKey, front)
+  local state = addNewest(ringsKey, front, front, FRONT_BYTES + 1, true)
+  if not state then
+    state = string.sub(front, 1, FRONT_BYTES)
+    for at = FRONT_BYTES + 1, #front, ENTRY do state = general(ringsKey, state, string.sub(front, at, at + ENTRY - 1), false) end
+  end
+  redis.call('SET', frontKey, state, 'KEEPTTL')
+  return state
+end
+`;
+
+/**
+ * record: for each of several hosts, its samples, in order, each into the bucket of its own
+ * time at every resolution whose window still covers it (the in-memory Ring.add rules),
+ * then `last`. One call carries many hosts (on a cluster, hosts of one hash slot), so the
+ * cost of calling a script is shared.
+ *
+ * Each redis.call costs Redis about as much as the Lua around it, and unpacking and packing
+ * the front as much as both its commands; so a host's write reads and writes only the
+ * bytes it needs, and most writes do not unpack the front at all:
+ *   - a host's few samples (a single POST's one), each no older than the one before and
+ *     the host's newest, in the newest's hour, for a live host: appended to the front as
+ *     pending entries, after reading its last 32 bytes (the newest sample). Two commands,
+ *     no unpacking. When PENDING_MAX are pending, they are folded (a GET, the front
+ *     unpacked once, each entry added, a SET).
+ *   - anything else folds first, then adds the samples the same way: the buckets of the
+ *     newest sample are kept with it in the front, as heads (codec.ts), so samples in them,
+ *     nearly all, cost one GET of the front and one SET back, whatever their number. When
+ *     the newest sample moves to a later bucket, the head is copied to its ring slot (one
+ *     SETRANGE); a sample for an older bucket reads and writes its ring slot.
+ * The sums are added one sample at a time in the order given, folded or not: doubles do not
+ * add associatively, so summing in Node first would drift from the in-memory store's bits.
+ *   KEYS     the front key and the rings key of each host, in pairs
+ *   ARGV[1]  '1': write a host only if it is live (its newest sample is inside last_day), else write in any case
+ *   ARGV[1 + i]  for the i-th pair: its samples as entries (codec.ts encodeSamples)
+ * Expiry: set when the keys are created and when the newest sample enters a later hour
+ * (not on every sample), to the moment that sample leaves the day window.
+ * Returns one RECORD_REPLY per host.
+ */
+export const RECORD_LUA = `${ADDING_LUA}
+local ONLY_IF_KNOWN = ARGV[1] == '1'
+local APPEND_MAX_BYTES = ${APPEND_MAX} * ENTRY
+local FOLD_AT = FRONT_BYTES + ${PENDING_MAX} * ENTRY
+
+-- Expiry, set when the newest sample enters a later hour; the reply for a written host.
+local function written(frontKey, ringsKey, now, lastT, newestT)
+  local newestHour = floor(newestT / HOUR) * HOUR
+  if lastT == nil or newestHour > floor(lastT / HOUR) * HOUR then
+    local ttl = math.max(1, math.ceil(newestHour + ${LONGEST_WINDOW_SEC} - now))
+    redis.call('EXPIRE', frontKey, ttl)
+    redis.call('EXPIRE', ringsKey, ttl)
+    return ${RECORD_REPLY.writtenNewHour}
+  end
+  return ${RECORD_REPLY.written}
+end
+
+-- Whether entries may wait in the front, to be added by the fold without checks: each no
+-- older than the one before, the first no older than the newest (whose last 32 bytes are
+-- tail), all in its hour, inside every window at their now, the host live.
+local function mayPend(tail, entries)
+  if #tail ~= ENTRY then return false end
+  local previous = unpack('<d', tail)
+  local hour = floor(previous / HOUR)
+  local w = windowsAt(unpack('<d', entries, 25))
+  if previous < w[1] then return false end
+  for at = 1, #entries, ENTRY do
+    local t = unpack('<d', entries, at)
+    if t < previous or floor(t / HOUR) ~= hour or ${RING_ORDER.map((_, r) => `t < w[${r + 1}]`).join(' or ')} then return false end
+    previous = t
+  end
+  return true
+end
+
+local function record(frontKey, ringsKey, entries)
+  if #entries <= APPEND_MAX_BYTES and mayPend(redis.call('GETRANGE', frontKey, '-32', '-1'), entries) then
+    if redis.call('APPEND', frontKey, entries) >= FOLD_AT then fold(frontKey, ringsKey, redis.call('GET', frontKey)) end
+    return ${RECORD_REPLY.written}
+  end
+  local state = redis.call('GET', frontKey)
+  if state and #state > FRONT_BYTES then state = fold(frontKey, ringsKey, state) end
+  local updated, lastT, newestT = addNewest(ringsKey, state, entries, 1, false)
+  if not updated then
+    updated, lastT, newestT = general(ringsKey, state, entries, ONLY_IF_KNOWN)
+    if not updated then return ${RECORD_REPLY.notWritten} end
+  end
+  -- In place: a front with nothing pending is FRONT_BYTES already (fold() cut it back).
+  if updated ~= state then redis.call('SETRANGE', frontKey, '0', updated) end
+  return written(frontKey, ringsKey, unpack('<d', entries, 25), lastT, newestT)
 end
 
 local replies = {}
@@ -303,29 +380,32 @@ return replies
 `;
 
 /**
- * lasts: the first LAST_BYTES of each front, its host's newest sample (empty for a missing
+ * lasts: the last LAST_BYTES of each front, its host's newest sample (empty for a missing
  * key), for the reads that need only that of many hosts (which of a bulk request's hosts
  * are new, the host listing): one script call for many keys instead of one command per key.
  *   KEYS  the front key of each host
  */
 export const LASTS_LUA = `
 local lasts = {}
-for i = 1, #KEYS do lasts[i] = redis.call('GETRANGE', KEYS[i], 0, ${LAST_BYTES - 1}) end
+for i = 1, #KEYS do lasts[i] = redis.call('GETRANGE', KEYS[i], '-${LAST_BYTES}', '-1') end
 return lasts
 `;
 
 /**
- * windows: each host's front and its rings through the end of one ring, read together so
- * no write lands between the two (a head copied to its ring slot in between would be read
- * in neither). Empty strings for missing keys.
+ * windows: each host's front, its pending samples folded first (so this script writes),
+ * and its rings through the end of one ring, read together so no write lands between the
+ * two (a head copied to its ring slot in between would be read in neither). Empty strings
+ * for missing keys.
  *   KEYS     the front key and the rings key of each host, in pairs
  *   ARGV[1]  the last byte of the rings to read (codec.ts ringsEnd)
  * Returns front, rings, front, rings, ...
  */
-export const WINDOWS_LUA = `
+export const WINDOWS_LUA = `${ADDING_LUA}
 local bytes = {}
 for i = 1, #KEYS, 2 do
-  bytes[i] = redis.call('GETRANGE', KEYS[i], 0, ${FRONT_BYTES - 1})
+  local front = redis.call('GET', KEYS[i])
+  if front and #front > FRONT_BYTES then front = fold(KEYS[i], KEYS[i + 1], front) end
+  bytes[i] = front or ''
   bytes[i + 1] = redis.call('GETRANGE', KEYS[i + 1], 0, ARGV[1])
 end
 return bytes

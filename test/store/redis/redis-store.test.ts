@@ -12,6 +12,7 @@ import { LONGEST, MODES, Mode, windowStart } from '../../../src/store/modes';
 import { RedisStore } from '../../../src/store/redis/redis-store';
 import { RedisClient } from '../../../src/store/redis/connection';
 import { frontKey, hostsKey, ringsKey } from '../../../src/store/redis/keys';
+import { PENDING_MAX } from '../../../src/store/redis/scripts';
 import { HostSample, Sample } from '../../../src/store/store';
 import { fakeClock } from '../../helpers/fake-clock';
 import { SECONDS_PER_HOUR } from '../../../src/store/time';
@@ -41,6 +42,7 @@ const age = fc.oneof(
   fc.integer({ min: 0, max: DAY_SEC }),
 );
 const entry = fc.record({ host: fc.constantFrom(...HOSTS), ageSec: age, cpuLoad: load, memLoad: load });
+/** Any operation, at any age and any step of the clock. */
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 3,
@@ -70,6 +72,48 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'hosts' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget' as const), host: fc.constantFrom(...HOSTS) }) },
+);
+
+/**
+ * Agents as they run: two hosts sending samples a second or two old as the clock moves on by
+ * seconds, now and then a late one, a step past the hour, a read or a delete. So samples
+ * wait in the front (scripts.ts) and get folded by the eighth one, by reads, by a late
+ * sample or by the next hour.
+ */
+const agentOp: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      stepSec: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 0, max: 3_000 }).map((ms) => ms / 1_000) },
+        fc.integer({ min: 0, max: 3_600 }),
+      ),
+    }),
+  },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('record' as const),
+      host: fc.constantFrom('web-1', 'web-2'),
+      ageSec: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 0, max: 2_000 }).map((ms) => ms / 1_000) },
+        fc.integer({ min: 0, max: 120 }),
+      ),
+      cpuLoad: load,
+      memLoad: load,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('report' as const),
+      host: fc.constantFrom('web-1', 'web-2'),
+      mode: fc.constantFrom(...MODES),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'hosts' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget' as const), host: fc.constantFrom('web-1', 'web-2') }) },
 );
 
 /** A sample time the HTTP layer would accept: not after now, its hour inside the day window. */
@@ -119,51 +163,55 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     // A cap of 1 to 3 places for 4 hosts, or none, over days: hosts expire while the store is full.
     const maxHosts = fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined });
 
+    /** Runs `ops` on both stores from BASE_SEC, comparing every answer, then every host's every window. */
+    async function runOnBoth(cap: number | undefined, ops: readonly Op[]): Promise<void> {
+      const clock = fakeClock(BASE_SEC);
+      const { memory, redis } = stores(cap);
+      for (const o of ops) {
+        const nowSec = clock();
+        switch (o.kind) {
+          case 'advance':
+            clock.advance(o.stepSec);
+            break;
+          case 'record': {
+            const sample = sampleAt(o.ageSec, o.cpuLoad, o.memLoad, nowSec);
+            expect(await redis.record(o.host, sample, nowSec)).toBe(memory.record(o.host, sample, nowSec));
+            break;
+          }
+          case 'batch': {
+            const entries: HostSample[] = o.entries.map((e) => ({
+              host: e.host,
+              sample: sampleAt(e.ageSec, e.cpuLoad, e.memLoad, nowSec),
+            }));
+            expect(await redis.recordBatch(entries, nowSec)).toBe(memory.recordBatch(entries, nowSec));
+            break;
+          }
+          case 'report':
+            expect(await redis.report(o.host, o.mode, nowSec)).toEqual(memory.report(o.host, o.mode, nowSec));
+            break;
+          case 'hosts':
+            expect(await redis.hosts(nowSec)).toEqual(memory.hosts(nowSec));
+            break;
+          case 'forget':
+            // HostStore drops a host past its window only when something reads it; settle
+            // that first, so both answer the contract: true only for a live host.
+            memory.hosts(nowSec);
+            expect(await redis.forget(o.host, nowSec)).toBe(memory.forget(o.host, nowSec));
+            break;
+        }
+      }
+      expect(await redis.hosts(clock())).toEqual(memory.hosts(clock()));
+      for (const host of HOSTS) {
+        for (const mode of MODES) expect(await redis.report(host, mode, clock())).toEqual(memory.report(host, mode, clock()));
+      }
+    }
+
     it('answers exactly what the in-memory store answers, every mean bit for bit, at the cap too', async () => {
-      await fc.assert(
-        fc.asyncProperty(maxHosts, fc.array(op, { maxLength: 40 }), async (cap, ops) => {
-          const clock = fakeClock(BASE_SEC);
-          const { memory, redis } = stores(cap);
-          for (const o of ops) {
-            const nowSec = clock();
-            switch (o.kind) {
-              case 'advance':
-                clock.advance(o.stepSec);
-                break;
-              case 'record': {
-                const sample = sampleAt(o.ageSec, o.cpuLoad, o.memLoad, nowSec);
-                expect(await redis.record(o.host, sample, nowSec)).toBe(memory.record(o.host, sample, nowSec));
-                break;
-              }
-              case 'batch': {
-                const entries: HostSample[] = o.entries.map((e) => ({
-                  host: e.host,
-                  sample: sampleAt(e.ageSec, e.cpuLoad, e.memLoad, nowSec),
-                }));
-                expect(await redis.recordBatch(entries, nowSec)).toBe(memory.recordBatch(entries, nowSec));
-                break;
-              }
-              case 'report':
-                expect(await redis.report(o.host, o.mode, nowSec)).toEqual(memory.report(o.host, o.mode, nowSec));
-                break;
-              case 'hosts':
-                expect(await redis.hosts(nowSec)).toEqual(memory.hosts(nowSec));
-                break;
-              case 'forget':
-                // HostStore drops a host past its window only when something reads it; settle
-                // that first, so both answer the contract: true only for a live host.
-                memory.hosts(nowSec);
-                expect(await redis.forget(o.host, nowSec)).toBe(memory.forget(o.host, nowSec));
-                break;
-            }
-          }
-          expect(await redis.hosts(clock())).toEqual(memory.hosts(clock()));
-          for (const host of HOSTS) {
-            for (const mode of MODES) expect(await redis.report(host, mode, clock())).toEqual(memory.report(host, mode, clock()));
-          }
-        }),
-        { numRuns: 60 },
-      );
+      await fc.assert(fc.asyncProperty(maxHosts, fc.array(op, { maxLength: 40 }), runOnBoth), { numRuns: 60 });
+    });
+
+    it('answers the same for agents sending samples in time order, as they wait in the front and get folded', async () => {
+      await fc.assert(fc.asyncProperty(maxHosts, fc.array(agentOp, { maxLength: 80 }), runOnBoth), { numRuns: 40 });
     });
   });
 
@@ -327,6 +375,66 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     });
   });
 
+  describe('when a known host sends single samples in time order', () => {
+    // 30 s into an hour, the host's first sample 20 s ago: every sample below is inside every
+    // window and in the same hour, so it waits in the front until folded.
+    const nowSec = Math.ceil(BASE_SEC / SECONDS_PER_HOUR) * SECONDS_PER_HOUR + 30;
+    const sampleAt = (i: number): Sample => ({ timeSec: nowSec - 20 + i * 0.6, cpuLoad: (i * 13.7) % 100, memLoad: (i * 3.1) % 100 });
+
+    async function seeded(): Promise<{ memory: HostStore; redis: RedisStore; frontBytes: () => Promise<number> }> {
+      const { memory, redis, prefix } = stores();
+      memory.record('web-1', sampleAt(0), nowSec);
+      expect(await redis.record('web-1', sampleAt(0), nowSec)).toBe('recorded');
+      return { memory, redis, frontBytes: () => client.strlen(frontKey(prefix, 'web-1')) };
+    }
+
+    async function expectSameAnswers(memory: HostStore, redis: RedisStore): Promise<void> {
+      expect(await redis.summary('web-1', nowSec)).toEqual(memory.summary('web-1', nowSec));
+      for (const mode of MODES) expect(await redis.report('web-1', mode, nowSec)).toEqual(memory.report('web-1', mode, nowSec));
+    }
+
+    it(`appends each to its front, 32 bytes, and folds them into the heads when ${PENDING_MAX} wait`, async () => {
+      const { memory, redis, frontBytes } = await seeded();
+      expect(await frontBytes()).toBe(200);
+      for (let i = 1; i < PENDING_MAX; i++) {
+        memory.record('web-1', sampleAt(i), nowSec);
+        expect(await redis.record('web-1', sampleAt(i), nowSec)).toBe('recorded');
+        expect(await frontBytes()).toBe(200 + 32 * i);
+        // The newest sample is the front's last 32 bytes, read without folding.
+        expect(await redis.summary('web-1', nowSec)).toEqual(memory.summary('web-1', nowSec));
+        expect(await redis.hosts(nowSec)).toEqual(memory.hosts(nowSec));
+      }
+      expect(await frontBytes()).toBe(200 + 32 * (PENDING_MAX - 1));
+      memory.record('web-1', sampleAt(PENDING_MAX), nowSec);
+      await redis.record('web-1', sampleAt(PENDING_MAX), nowSec);
+      expect(await frontBytes()).toBe(200);
+      await expectSameAnswers(memory, redis);
+    });
+
+    it('folds what waits when a report reads the host, and answers as the in-memory store', async () => {
+      const { memory, redis, frontBytes } = await seeded();
+      for (let i = 1; i <= 3; i++) {
+        memory.record('web-1', sampleAt(i), nowSec);
+        await redis.record('web-1', sampleAt(i), nowSec);
+      }
+      expect(await frontBytes()).toBe(200 + 3 * 32);
+      expect(await redis.report('web-1', 'last_minute', nowSec)).toEqual(memory.report('web-1', 'last_minute', nowSec));
+      expect(await frontBytes()).toBe(200);
+      await expectSameAnswers(memory, redis);
+    });
+
+    it('folds what waits before a late sample, then adds the late one as the in-memory store does', async () => {
+      const { memory, redis, frontBytes } = await seeded();
+      const samples = [sampleAt(1), sampleAt(2), sampleAt(3), { ...sampleAt(4), timeSec: sampleAt(1).timeSec - 5 }];
+      for (const sample of samples) {
+        memory.record('web-1', sample, nowSec);
+        await redis.record('web-1', sample, nowSec);
+      }
+      expect(await frontBytes()).toBe(200);
+      await expectSameAnswers(memory, redis);
+    });
+  });
+
   describe('sums', () => {
     it('keep every bit: 1,000 samples of 0.1 average to what the in-memory store says', async () => {
       const { memory, redis } = stores();
@@ -352,7 +460,7 @@ describe.each(['redis', 'redis-cluster'] as const)('RedisStore on %s', (kind) =>
     it('lays out one host as two keys named by its hash tag, in one slot, and scores it in the hosts set by the hour of its newest sample', async () => {
       const { redis, prefix } = stores();
       await redis.record('web-1', { timeSec: BASE_SEC, cpuLoad: 1, memLoad: 2 }, BASE_SEC);
-      expect([frontKey(prefix, 'web-1'), ringsKey(prefix, 'web-1')]).toEqual([`${prefix}{web-1}:front`, `${prefix}{web-1}:rings`]);
+      expect([frontKey(prefix, 'web-1'), ringsKey(prefix, 'web-1')]).toEqual([`${prefix}{web-1}:recent`, `${prefix}{web-1}:rings`]);
       expect(calculateSlot(frontKey(prefix, 'web-1'))).toBe(calculateSlot(ringsKey(prefix, 'web-1')));
       expect(await client.strlen(frontKey(prefix, 'web-1'))).toBe(32 + 3 * 56);
       expect(await client.strlen(ringsKey(prefix, 'web-1'))).toBe(144 * 56);
