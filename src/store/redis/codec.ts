@@ -26,7 +26,7 @@
  *
  * Why pending samples: adding a sample to the heads means reading, unpacking, packing and
  * writing the 200 bytes, most of a single sample's cost inside Redis. Appending it as it
- * came is one command; the script folds eight of them at once (scripts.ts).
+ * came is one command; the script folds them PENDING_MAX at a time (scripts.ts).
  *
  * Why heads: nearly every sample lands in the bucket of the host's newest sample, at every
  * resolution. Kept beside last, those three buckets are read and written with last in one

@@ -19,17 +19,19 @@ const HEAD_FIELDS = SLOT_FIELDS * RING_ORDER.length;
 const FRONT_FIELDS = HEAD_FIELDS + LAST_FIELDS;
 
 /**
- * How many samples a host may have pending before the record script folds them: the
- * front then grows to 456 bytes at most, in the allocation Redis gave it at its first
- * append (it doubles a string's room as it grows), and a fold's fixed cost (a GET, unpacking
- * and packing the front, a SET) is shared by eight samples.
+ * How many samples a host may have pending before the record script folds them. A fold's
+ * fixed cost (a GET, unpacking and packing the front, a SET) is shared by that many: with
+ * Redis busy, 3.9 µs per single sample at 8, 3.5 at 16, 3.1 at 32 (busy-redis-driver.ts,
+ * scratch runs). Redis doubles a string's room as APPEND grows it, so a front takes 560
+ * bytes (MEMORY USAGE) with up to 9 pending, then 1,328 bytes through 33; 32 fills that
+ * allocation, and a folded front takes 272.
  */
-export const PENDING_MAX = 8;
+export const PENDING_MAX = 32;
 /**
- * A host's part of a record call is appended when it brings at most this many samples;
- * more are added to the front at once, which for five or more costs less than appending
- * them and folding them later (two commands and one unpack and pack in either case, but an
- * append also reads the front's end, and a fold unpacks each sample again).
+ * A host's part of a record call is appended when it brings at most this many samples
+ * (a single POST's one, a bulk request's few per host). A part of more is added to the
+ * front at once: its GET and SETRANGE are then shared by all its samples, and appending
+ * would only add the fold's unpacking of each one.
  */
 export const APPEND_MAX = 4;
 
@@ -136,14 +138,15 @@ local function add(s, o, start, cpu, mem)
   return false
 end
 
--- The oldest bucket start each ring's window holds at now; entries mostly share a now.
+-- The oldest bucket start each ring's window holds at now, written out ring by ring (each
+-- single POST brings its own now); entries of one call share theirs.
 local windowsNow, windows = nil, {}
 local function windowsAt(now)
   if now ~= windowsNow then
-    for r = 1, #RINGS do
-      local bs, bc = RINGS[r][3], RINGS[r][4]
-      windows[r] = floor(now / bs) * bs - (bc - 1) * bs
-    end
+${RING_ORDER.map((mode, r) => {
+  const { bucketSeconds: bs, bucketCount: bc } = RESOLUTIONS[mode];
+  return `    windows[${r + 1}] = floor(now / ${bs}) * ${bs} - ${(bc - 1) * bs}`;
+}).join('\n')}
     windowsNow = now
   end
   return windows
