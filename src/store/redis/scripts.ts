@@ -156,10 +156,11 @@ end
 -- older than the host's newest, each inside every window at its now with the host live,
 -- for a host whose rings are all there. The same steps as general() takes for them, entry
 -- after entry, written out ring by ring with the state in locals (no tables, no loops over
--- rings). The state is the first FRONT_BYTES of state, the entries the bytes of entries
--- from from on (a fold passes the front as both); checked, unless the caller knows they
--- hold (pending entries were checked when they were appended). Answers the new state, the
--- newest before and after; nil, having written nothing, for any other case.
+-- rings). The state is unpacked from the first FRONT_BYTES of state, the entries read
+-- from the entries string at byte position from on (a fold passes the front as both);
+-- checked, unless the caller knows they hold (pending entries were checked when they were
+-- appended). Answers the new state, the newest before and after; nil, having written
+-- nothing, for any other case.
 local function addNewest(ringsKey, state, entries, from, checked)
   if not state or #state < FRONT_BYTES or #entries < from + ENTRY - 1 then return nil end
   local ${ALL_HEAD_LOCALS}, lastT, _, _, length = unpack(FRONT_FORMAT, state)
@@ -285,8 +286,9 @@ local function general(ringsKey, state, entries, onlyIfKnown)
 end
 
 -- A front with pending entries folded: each added as at its own now, in the order they
--- came (all newer than the state's last and in its hour, so expiry and the hosts-set score
--- stay as they are). Writes the state back without them and answers it.
+-- came (none older than the state's last, all in its hour, so expiry and the hosts-set
+-- score stay as they are). Writes the state back without them (SET: a string's room
+-- never shrinks in place) and answers it.
 local function fold(frontKey, ringsKey, front)
   local state = addNewest(ringsKey, front, front, FRONT_BYTES + 1, true)
   if not state then
@@ -314,7 +316,7 @@ end
  *     unpacked once, each entry added, a SET).
  *   - anything else folds first, then adds the samples the same way: the buckets of the
  *     newest sample are kept with it in the front, as heads (codec.ts), so samples in them,
- *     nearly all, cost one GET of the front and one SET back, whatever their number. When
+ *     nearly all, cost one GET of the front and one SETRANGE back, whatever their number. When
  *     the newest sample moves to a later bucket, the head is copied to its ring slot (one
  *     SETRANGE); a sample for an older bucket reads and writes its ring slot.
  * The sums are added one sample at a time in the order given, folded or not: doubles do not
