@@ -4,7 +4,7 @@
  * source from modes.ts, so Redis and the in-memory store cannot disagree about them.
  * Bucket math uses the `now` passed in, never Redis's TIME: the clock stays injected.
  */
-import { LONGEST, Mode, RESOLUTIONS } from '../modes';
+import { LONGEST, Mode, RESOLUTIONS, Resolution } from '../modes';
 import { SLOT_BYTES } from '../ring-buffer';
 import { ENTRY_BYTES, FRONT_BYTES, LAST_BYTES, RING_OFFSETS, RING_ORDER, RINGS_BYTES } from './codec';
 
@@ -41,6 +41,11 @@ const RINGS_LUA = RING_ORDER.map(
   (mode, r) => `{${RING_OFFSETS[mode]}, ${r * SLOT_FIELDS}, ${RESOLUTIONS[mode].bucketSeconds}, ${RESOLUTIONS[mode].bucketCount}}`,
 ).join(', ');
 const LONGEST_WINDOW_SEC = LONGEST.bucketSeconds * LONGEST.bucketCount;
+
+/** Lua: the oldest bucket start a window of resolution `r` holds at the local `now` (modes.ts windowStart). */
+function windowStartLua({ bucketSeconds: bs, bucketCount: bc }: Resolution): string {
+  return `floor(now / ${bs}) * ${bs} - ${(bc - 1) * bs}`;
+}
 
 /*
  * A slot's fields, in order: start, count, cpu and mem sums, cpu min/max, mem min/max. The
@@ -143,10 +148,7 @@ end
 local windowsNow, windows = nil, {}
 local function windowsAt(now)
   if now ~= windowsNow then
-${RING_ORDER.map((mode, r) => {
-  const { bucketSeconds: bs, bucketCount: bc } = RESOLUTIONS[mode];
-  return `    windows[${r + 1}] = floor(now / ${bs}) * ${bs} - ${(bc - 1) * bs}`;
-}).join('\n')}
+${RING_ORDER.map((mode, r) => `    windows[${r + 1}] = ${windowStartLua(RESOLUTIONS[mode])}`).join('\n')}
     windowsNow = now
   end
   return windows
@@ -347,16 +349,22 @@ end
 
 -- Whether entries may wait in the front, to be added by the fold without checks: each no
 -- older than the one before, the first no older than the newest (whose last 32 bytes are
--- tail), all in its hour, inside every window at their now, the host live.
+-- tail), all in its hour, inside every window at their now, the host live. Nearly every
+-- single sample asks, each at its own now: written out, without windowsAt's table.
 local function mayPend(tail, entries)
   if #tail ~= ENTRY then return false end
   local previous = unpack('<d', tail)
+  local t, _, _, now = unpack('<dddd', entries)
+  local from = ${windowStartLua(LONGEST)}
+  if previous < from then return false end
+  -- The latest window start: a sample from it on is inside every window.
+${RING_ORDER.filter((mode) => RESOLUTIONS[mode] !== LONGEST)
+  .map((mode) => `  do local start = ${windowStartLua(RESOLUTIONS[mode])} if start > from then from = start end end`)
+  .join('\n')}
   local hour = floor(previous / HOUR)
-  local w = windowsAt(unpack('<d', entries, 25))
-  if previous < w[1] then return false end
   for at = 1, #entries, ENTRY do
-    local t = unpack('<d', entries, at)
-    if t < previous or floor(t / HOUR) ~= hour or ${RING_ORDER.map((_, r) => `t < w[${r + 1}]`).join(' or ')} then return false end
+    if at > 1 then t = unpack('<d', entries, at) end
+    if t < previous or t < from or floor(t / HOUR) ~= hour then return false end
     previous = t
   end
   return true
