@@ -119,6 +119,8 @@ local SLOT = ${SLOT_BYTES}
 local FRONT_BYTES = ${FRONT_BYTES}
 local RINGS_BYTES = ${RINGS_BYTES}
 local ENTRY = ${ENTRY_BYTES}
+-- Where the first entry's now sits (the entries of one call share it).
+local FIRST_NOW = ${ENTRY_BYTES - 8 + 1}
 local HOUR = ${LONGEST.bucketSeconds}
 local SLOT_FORMAT = '${SLOT_FORMAT}'
 local FRONT_FORMAT = '${FRONT_FORMAT}'
@@ -143,8 +145,8 @@ local function add(s, o, start, cpu, mem)
   return false
 end
 
--- The oldest bucket start each ring's window holds at now, written out ring by ring (each
--- single POST brings its own now); entries of one call share theirs.
+-- The oldest bucket start each ring's window holds at now, for the general path, which
+-- indexes them by ring; entries of one call share their now, so it is kept.
 local windowsNow, windows = nil, {}
 local function windowsAt(now)
   if now ~= windowsNow then
@@ -152,6 +154,17 @@ ${RING_ORDER.map((mode, r) => `    windows[${r + 1}] = ${windowStartLua(RESOLUTI
     windowsNow = now
   end
   return windows
+end
+
+-- Whether a host whose newest sample is at previous is live at now, and a sample at t inside
+-- every window at now: what each sample must pass to be added the written-out way, or to
+-- wait in the front. Written out ring by ring: nearly every single sample asks, each at its
+-- own now.
+local function liveAndInside(previous, t, now)
+  local live = ${windowStartLua(LONGEST)}
+  return previous >= live and ${RING_ORDER.map((mode) =>
+    RESOLUTIONS[mode] === LONGEST ? 't >= live' : `t >= ${windowStartLua(RESOLUTIONS[mode])}`,
+  ).join(' and ')}
 end
 
 -- Nearly every write and fold: entries each no older than the one before, the first no
@@ -171,9 +184,8 @@ local function addNewest(ringsKey, state, entries, from, checked)
     -- Checked before anything is written: then each entry is the newest in turn.
     local previous = lastT
     for at = from, #entries, ENTRY do
-      local t, now = unpack('<d', entries, at), unpack('<d', entries, at + 24)
-      local w = windowsAt(now)
-      if t < previous or previous < w[1] or ${RING_ORDER.map((_, r) => `t < w[${r + 1}]`).join(' or ')} then return nil end
+      local t, _, _, now = unpack('<dddd', entries, at)
+      if t < previous or not liveAndInside(previous, t, now) then return nil end
       previous = t
     end
   end
@@ -197,7 +209,7 @@ local function general(ringsKey, state, entries, onlyIfKnown)
     f, length = {}, 0
     for i = 1, FRONT_FIELDS do f[i] = 0 end
   end
-  if onlyIfKnown and (lastT == nil or lastT < windowsAt(unpack('<d', entries, 25))[1]) then return nil end
+  if onlyIfKnown and (lastT == nil or lastT < windowsAt(unpack('<d', entries, FIRST_NOW))[1]) then return nil end
 
   -- How long the rings string must be: to the end of the furthest ring an entry reaches.
   local needed = 0
@@ -348,30 +360,22 @@ local function written(frontKey, ringsKey, now, lastT, newestT)
 end
 
 -- Whether entries may wait in the front, to be added by the fold without checks: each no
--- older than the one before, the first no older than the newest (whose last 32 bytes are
--- tail), all in its hour, inside every window at their now, the host live. Nearly every
--- single sample asks, each at its own now: written out, without windowsAt's table.
+-- older than the one before, the first no older than the newest (whose last bytes are
+-- tail), all in its hour, each passing liveAndInside.
 local function mayPend(tail, entries)
   if #tail ~= ENTRY then return false end
   local previous = unpack('<d', tail)
-  local t, _, _, now = unpack('<dddd', entries)
-  local from = ${windowStartLua(LONGEST)}
-  if previous < from then return false end
-  -- The latest window start: a sample from it on is inside every window.
-${RING_ORDER.filter((mode) => RESOLUTIONS[mode] !== LONGEST)
-  .map((mode) => `  do local start = ${windowStartLua(RESOLUTIONS[mode])} if start > from then from = start end end`)
-  .join('\n')}
   local hour = floor(previous / HOUR)
   for at = 1, #entries, ENTRY do
-    if at > 1 then t = unpack('<d', entries, at) end
-    if t < previous or t < from or floor(t / HOUR) ~= hour then return false end
+    local t, _, _, now = unpack('<dddd', entries, at)
+    if t < previous or floor(t / HOUR) ~= hour or not liveAndInside(previous, t, now) then return false end
     previous = t
   end
   return true
 end
 
 local function record(frontKey, ringsKey, entries)
-  if #entries <= APPEND_MAX_BYTES and mayPend(redis.call('GETRANGE', frontKey, '-32', '-1'), entries) then
+  if #entries <= APPEND_MAX_BYTES and mayPend(redis.call('GETRANGE', frontKey, '-${LAST_BYTES}', '-1'), entries) then
     if redis.call('APPEND', frontKey, entries) >= FOLD_AT then fold(frontKey, ringsKey, redis.call('GET', frontKey)) end
     return ${RECORD_REPLY.written}
   end
@@ -384,7 +388,7 @@ local function record(frontKey, ringsKey, entries)
   end
   -- In place: a front with nothing pending is FRONT_BYTES already (fold() cut it back).
   if updated ~= state then redis.call('SETRANGE', frontKey, '0', updated) end
-  return written(frontKey, ringsKey, unpack('<d', entries, 25), lastT, newestT)
+  return written(frontKey, ringsKey, unpack('<d', entries, FIRST_NOW), lastT, newestT)
 end
 
 local replies = {}
