@@ -33,12 +33,16 @@ export async function getJson(path) {
   for (;;) {
     const sentToken = savedToken();
     let response;
+    let text;
     try {
       response = await fetch(path, {
         headers: { Accept: 'application/json', ...authHeaders() },
         cache: 'no-store',
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
+      // Read here, not by response.json(): a connection cut after the headers fails the body
+      // read, and that is the server going away, not an answer that is not JSON.
+      text = await response.text();
     } catch (err) {
       throw new UnreachableError(err.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : 'no connection');
     }
@@ -52,7 +56,7 @@ export async function getJson(path) {
     const date = Date.parse(response.headers.get('Date') ?? '');
     let body;
     try {
-      body = await response.json();
+      body = JSON.parse(text);
     } catch {
       throw new UnreachableError(response.status >= 500 ? `HTTP ${response.status}` : 'the answer was not JSON');
     }

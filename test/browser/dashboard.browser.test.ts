@@ -273,6 +273,37 @@ describe('the dashboard in Chromium', () => {
     });
   });
 
+  describe('when the server cuts the connection in the middle of an answer', () => {
+    it('says there is no connection, not that the answer was not JSON', async () => {
+      server = await startDashboardServer();
+      await postSamples(server.baseUrl, [{ host: 'web-01', cpuload: 12.5, memload: 40.1 }]);
+      await page.goto(server.baseUrl);
+      await page.locator('tr[data-host="web-01"]').waitFor();
+      const { hostname, port } = new URL(server.baseUrl);
+      await server.stop();
+      server = undefined;
+
+      // What a server stopped between the headers and the end of the body leaves: a promised
+      // body that never comes whole.
+      const cutting = net
+        .createServer((socket) =>
+          socket.once('data', () => {
+            socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"hosts":[', () =>
+              socket.destroy(),
+            );
+          }),
+        )
+        .listen(Number(port), hostname);
+      try {
+        const banner = page.getByRole('alert');
+        await banner.waitFor({ state: 'visible', timeout: REFRESH_WAIT_MS });
+        expect(await banner.textContent()).toBe('Server unreachable (no connection). Showing the last data received; retrying every 5 s.');
+      } finally {
+        await new Promise((resolve) => cutting.close(resolve));
+      }
+    });
+  });
+
   describe('when the server requires a token', () => {
     beforeEach(async () => {
       server = await startDashboardServer({ authTokens: [TOKEN] });
