@@ -85,6 +85,41 @@ async function openWithSavedToken(page: Page, url: string, token: string): Promi
   await page.goto(url);
 }
 
+/**
+ * Opens the page on a real server with web-01 reporting, then stops that server and listens
+ * where it was with a bare TCP server that meets each connection with `onConnection`: how a
+ * server that misbehaves below HTTP looks to the page. close() cuts what is still open.
+ */
+async function openThenListenBare(page: Page, onConnection: (socket: net.Socket) => void): Promise<{ close(): Promise<void> }> {
+  const real = await startDashboardServer();
+  try {
+    await postSamples(real.baseUrl, [{ host: 'web-01', cpuload: 12.5, memload: 40.1 }]);
+    await page.goto(real.baseUrl);
+    await page.locator('tr[data-host="web-01"]').waitFor();
+  } finally {
+    await real.stop();
+  }
+  const { hostname, port } = new URL(real.baseUrl);
+  const sockets = new Set<net.Socket>();
+  const bare = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    bare.once('listening', resolve);
+    bare.once('error', reject);
+    bare.listen(Number(port), hostname);
+  });
+  return {
+    close: () =>
+      new Promise((resolve) => {
+        sockets.forEach((socket) => socket.destroy());
+        bare.close(() => resolve());
+      }),
+  };
+}
+
 describe('the dashboard in Chromium', () => {
   let browser: Browser;
   let context: BrowserContext;
@@ -260,16 +295,7 @@ describe('the dashboard in Chromium', () => {
 
   describe('when the server accepts connections but never answers', () => {
     it('gives up on each request after 10 s and shows the unreachable state', async () => {
-      server = await startDashboardServer();
-      await postSamples(server.baseUrl, [{ host: 'web-01', cpuload: 12.5, memload: 40.1 }]);
-      await page.goto(server.baseUrl);
-      await page.locator('tr[data-host="web-01"]').waitFor();
-      const { hostname, port } = new URL(server.baseUrl);
-      await server.stop();
-      server = undefined;
-
-      const sockets: net.Socket[] = [];
-      const silent = net.createServer((socket) => sockets.push(socket)).listen(Number(port), hostname);
+      const silent = await openThenListenBare(page, () => {});
       try {
         const banner = page.getByRole('alert');
         await banner.waitFor({ state: 'visible', timeout: REFRESH_WAIT_MS + 10_000 });
@@ -277,39 +303,28 @@ describe('the dashboard in Chromium', () => {
           'Server unreachable (no answer within 10 s). Showing the last data received; retrying every 5 s.',
         );
       } finally {
-        sockets.forEach((socket) => socket.destroy());
-        await new Promise((resolve) => silent.close(resolve));
+        await silent.close();
       }
     });
   });
 
   describe('when the server cuts the connection in the middle of an answer', () => {
     it('says there is no connection, not that the answer was not JSON', async () => {
-      server = await startDashboardServer();
-      await postSamples(server.baseUrl, [{ host: 'web-01', cpuload: 12.5, memload: 40.1 }]);
-      await page.goto(server.baseUrl);
-      await page.locator('tr[data-host="web-01"]').waitFor();
-      const { hostname, port } = new URL(server.baseUrl);
-      await server.stop();
-      server = undefined;
-
       // What a server stopped between the headers and the end of the body leaves: a promised
       // body that never comes whole.
-      const cutting = net
-        .createServer((socket) =>
-          socket.once('data', () => {
-            socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"hosts":[', () =>
-              socket.destroy(),
-            );
-          }),
-        )
-        .listen(Number(port), hostname);
+      const cutting = await openThenListenBare(page, (socket) =>
+        socket.once('data', () => {
+          socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"hosts":[', () =>
+            socket.destroy(),
+          );
+        }),
+      );
       try {
         const banner = page.getByRole('alert');
         await banner.waitFor({ state: 'visible', timeout: REFRESH_WAIT_MS });
         expect(await banner.textContent()).toBe('Server unreachable (no connection). Showing the last data received; retrying every 5 s.');
       } finally {
-        await new Promise((resolve) => cutting.close(resolve));
+        await cutting.close();
       }
     });
   });
